@@ -1,0 +1,50 @@
+import { ConfigError } from './errors';
+import type { FeedConfig } from './model';
+
+/**
+ * Validation of a feeds file: `{"feeds":[{"id","url","name"?, "language"?}]}`.
+ * Every problem names the entry and the value: a bad URL, a duplicate id, an unknown option.
+ * Relative URLs are accepted only when `baseUrl` is given (the local demo server).
+ */
+
+const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const KNOWN_OPTIONS = new Set(['id', 'url', 'name', 'language']);
+
+export function validateFeedsFile(doc: unknown, where: string, baseUrl?: string): FeedConfig[] {
+  const fail = (message: string, value: unknown): never => {
+    throw new ConfigError(`${where}: ${message} (got ${JSON.stringify(value)})`, { value: JSON.stringify(value) });
+  };
+  if (!doc || typeof doc !== 'object' || !Array.isArray((doc as { feeds?: unknown }).feeds)) {
+    return fail('expected an object with a "feeds" array', doc);
+  }
+  const seen = new Set<string>();
+  return (doc as { feeds: unknown[] }).feeds.map((entry, i) => {
+    if (!entry || typeof entry !== 'object') return fail(`feed #${i} must be an object`, entry);
+    const e = entry as Record<string, unknown>;
+    const label = typeof e['id'] === 'string' ? `feed "${e['id']}"` : `feed #${i}`;
+    if (typeof e['id'] !== 'string' || !ID.test(e['id'])) {
+      fail(`${label}: "id" must be lower-case letters, digits and dashes (1-63)`, e['id']);
+    }
+    const id = e['id'] as string;
+    if (seen.has(id)) fail(`${label}: duplicate id`, id);
+    seen.add(id);
+    for (const key of Object.keys(e)) if (!KNOWN_OPTIONS.has(key)) fail(`${label}: unknown option "${key}"`, key);
+    let url: URL | undefined;
+    try {
+      url = typeof e['url'] === 'string' ? new URL(e['url'], baseUrl) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) fail(`${label}: "url" must be an http(s) URL`, e['url']);
+    if (e['name'] !== undefined && (typeof e['name'] !== 'string' || !e['name'].trim())) fail(`${label}: "name" must be a non-empty string`, e['name']);
+    if (e['language'] !== undefined && (typeof e['language'] !== 'string' || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(e['language']))) {
+      fail(`${label}: "language" must be a BCP 47 tag such as "sr-Latn"`, e['language']);
+    }
+    return {
+      id,
+      url: (url as URL).toString(),
+      ...(typeof e['name'] === 'string' ? { name: e['name'] } : {}),
+      ...(typeof e['language'] === 'string' ? { language: e['language'] } : {}),
+    };
+  });
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { removeBoilerplate } from './boilerplate';
+import { canonicalUrl } from './canonical-url';
+import { parseFeedDate } from './dates';
+import { htmlToText, looksLikeHtml, tidyLines } from './html-text';
+import { ARTICLE_SCHEMA_VERSION, type ArticleDraft, type FeedConfig, type ParsedFeed, type RawItem } from './model';
+
+/**
+ * Turn one parsed item into the stored article shape (without relevance and takeaways):
+ * canonical URL and the id derived from it, plain-text title/summary/content, ISO-8601 UTC dates.
+ *
+ * Id: sha256 of the canonical URL; without a link, of the feed id and the guid; without either,
+ * of the feed id, the title and the date. The prefix says which (u, g or t).
+ */
+
+export interface NormalizeContext {
+  readonly feed: FeedConfig;
+  /** The URL the feed was finally fetched from, used to resolve relative links. */
+  readonly feedUrl: string;
+  readonly fetchedAt: string;
+  readonly rawRef?: string | null;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function toText(value: string | undefined): string {
+  if (!value) return '';
+  const text = looksLikeHtml(value) ? htmlToText(value) : tidyLines(value.replace(/\r\n?/g, '\n'));
+  return removeBoilerplate(text);
+}
+
+/** One-line plain text (titles). */
+function toLine(value: string | undefined): string {
+  return toText(value).replace(/\s+/g, ' ').trim();
+}
+
+export function articleId(item: RawItem, feed: FeedConfig, url: string | null, published: string | null): string {
+  if (url) return `u${sha256(url).slice(0, 31)}`;
+  if (item.guid) return `g${sha256(`${feed.id}\n${item.guid}`).slice(0, 31)}`;
+  return `t${sha256(`${feed.id}\n${item.title ?? ''}\n${published ?? ''}`).slice(0, 31)}`;
+}
+
+function guidAsUrl(guid: string | undefined, base: string): string | null {
+  return guid && /^https?:\/\//i.test(guid) ? canonicalUrl(guid, base) : null;
+}
+
+export function normalizeItem(item: RawItem, parsed: ParsedFeed, ctx: NormalizeContext): ArticleDraft {
+  const base = parsed.link ? (canonicalUrl(parsed.link, ctx.feedUrl) ?? ctx.feedUrl) : ctx.feedUrl;
+  const url = (item.link ? canonicalUrl(item.link, base) : null) ?? guidAsUrl(item.guid, base);
+  const published = parseFeedDate(item.published);
+
+  const contentSource = item.contentHtml ?? item.summaryHtml;
+  const content = toText(contentSource);
+  let summary = item.contentHtml && item.summaryHtml ? toText(item.summaryHtml) : '';
+  if (!summary) summary = firstParagraph(content);
+  const title = toLine(item.title) || firstWords(summary || content);
+
+  return {
+    schemaVersion: ARTICLE_SCHEMA_VERSION,
+    id: articleId(item, ctx.feed, url, published),
+    url,
+    feedId: ctx.feed.id,
+    source: { name: ctx.feed.name ?? parsed.title ?? ctx.feed.id, feedUrl: ctx.feed.url },
+    title,
+    summary,
+    content,
+    language: item.language ?? parsed.language ?? ctx.feed.language ?? null,
+    authors: [...item.authors],
+    categories: [...item.categories],
+    image: item.image ? canonicalUrl(item.image, base) : null,
+    publishedAt: published ?? ctx.fetchedAt,
+    publishedAtSource: published ? 'feed' : 'fetched-at',
+    publishedAtRaw: published ? null : (item.published ?? null),
+    fetchedAt: ctx.fetchedAt,
+    contentHash: sha256(`${title}\n${summary}\n${content}`),
+    rawRef: ctx.rawRef ?? null,
+  };
+}
+
+function firstParagraph(text: string): string {
+  const para = text.split(/\n\s*\n/).find((p) => p.trim().length > 0) ?? '';
+  return para.length > 600 ? `${para.slice(0, 597).trimEnd()}…` : para;
+}
+
+function firstWords(text: string): string {
+  const words = text.replace(/\s+/g, ' ').trim().split(' ');
+  return words.length > 12 ? `${words.slice(0, 12).join(' ')}…` : words.join(' ');
+}
