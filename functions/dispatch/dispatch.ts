@@ -1,0 +1,38 @@
+import type { FeedConfig } from '../core/model';
+import type { FeedQueue } from '../adapters/queue';
+import type { Clock, FeedStateStore, Logger } from '../ingest/ports';
+import type { FeedMessage } from './messages';
+
+/**
+ * One dispatch cycle: every configured feed that is due (never fetched, or its next due time
+ * has passed) becomes one queue message. Feeds in back-off are skipped until they are due.
+ */
+
+export interface DispatchDeps {
+  readonly feeds: readonly FeedConfig[];
+  readonly feedStates: FeedStateStore;
+  readonly queue: FeedQueue;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface DispatchResult {
+  readonly sent: readonly string[];
+  readonly skipped: readonly { readonly feedId: string; readonly nextDueAt: string }[];
+}
+
+export async function dispatchFeeds(deps: DispatchDeps): Promise<DispatchResult> {
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const states = await deps.feedStates.getMany(deps.feeds.map((f) => f.id));
+  const due: FeedMessage[] = [];
+  const skipped: { feedId: string; nextDueAt: string }[] = [];
+  for (const feed of deps.feeds) {
+    const next = states.get(feed.id)?.nextDueAt;
+    if (next && next > nowIso) skipped.push({ feedId: feed.id, nextDueAt: next });
+    else due.push({ feed, dispatchedAt: nowIso });
+  }
+  await deps.queue.send(due);
+  deps.logger.info('dispatched', { sent: due.length, skipped: skipped.length });
+  return { sent: due.map((m) => m.feed.id), skipped };
+}

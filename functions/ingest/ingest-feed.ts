@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import type { FetchOptions } from '../adapters/http-fetch';
+import { describeError, isFeedError } from '../core/errors';
+import type { FeedConfig, FeedFormat } from '../core/model';
+import { enrichArticle, normalizeFeed, readFeedDocument } from '../core/pipeline';
+import type { ArticleStore, Clock, FeedState, FeedStateStore, Fetcher, Logger, RawStore } from './ports';
+
+/**
+ * Ingest one feed: conditional fetch → decode → parse → normalize → skip what is already
+ * stored → relevance and takeaways → store the relevant articles → record the feed state.
+ *
+ * Failures of the feed itself (timeout, HTTP status, not a feed...) are recorded in the feed
+ * state with a back-off and reported as outcome "failed"; they are not retried through the
+ * queue. Failures of our own storage throw, so the queue redelivers the message. The feed state
+ * (with the body hash) is written last: a redelivery after a crash redoes the work, and the
+ * conditional article writes make that harmless.
+ */
+
+export interface IngestDeps {
+  readonly fetch: Fetcher;
+  readonly fetchOptions: FetchOptions;
+  readonly articles: ArticleStore;
+  readonly feedStates: FeedStateStore;
+  readonly raw?: RawStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly backoff?: BackoffPolicy;
+}
+
+export interface BackoffPolicy {
+  /** Delay after the first failure. */
+  readonly baseMs: number;
+  /** The longest a failing feed waits: it is never parked for longer. */
+  readonly maxMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 15 * 60_000, maxMs: 24 * 60 * 60_000 };
+
+export interface FeedOutcome {
+  readonly feedId: string;
+  readonly outcome: 'fetched' | 'unchanged' | 'failed';
+  readonly format?: FeedFormat;
+  readonly itemsSeen: number;
+  readonly relevant: number;
+  readonly stored: number;
+  readonly known: number;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly durationMs: number;
+}
+
+export function nextDueAfterFailure(now: Date, failures: number, policy: BackoffPolicy = DEFAULT_BACKOFF): string {
+  const delay = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, failures - 1));
+  return new Date(now.getTime() + delay).toISOString();
+}
+
+export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<FeedOutcome> {
+  const started = deps.clock.now();
+  const fetchedAt = started.toISOString();
+  const previous = await deps.feedStates.get(feed.id);
+  const counts = { itemsSeen: 0, relevant: 0, stored: 0, known: 0 };
+  const done = (outcome: FeedOutcome['outcome'], extra: Partial<FeedOutcome> = {}): FeedOutcome => ({
+    feedId: feed.id,
+    outcome,
+    ...counts,
+    ...extra,
+    durationMs: deps.clock.now().getTime() - started.getTime(),
+  });
+
+  const base: FeedState = {
+    ...(previous ?? { feedId: feed.id, consecutiveFailures: 0 }),
+    feedId: feed.id,
+    lastAttemptAt: fetchedAt,
+  };
+
+  try {
+    const response = await deps.fetch(feed.url, {
+      ...deps.fetchOptions,
+      etag: previous?.etag,
+      lastModified: previous?.lastModified,
+    });
+    const success: FeedState = {
+      ...base,
+      etag: response.etag ?? previous?.etag,
+      lastModified: response.lastModified ?? previous?.lastModified,
+      lastSuccessAt: fetchedAt,
+      consecutiveFailures: 0,
+      nextDueAt: fetchedAt,
+      lastError: undefined,
+    };
+    if (response.notModified) {
+      await deps.feedStates.put(success);
+      return done('unchanged');
+    }
+    const bodyHash = createHash('sha256').update(response.bytes).digest('hex');
+    if (previous?.bodyHash === bodyHash) {
+      await deps.feedStates.put({ ...success, bodyHash });
+      return done('unchanged');
+    }
+
+    const context = { feedId: feed.id, url: response.finalUrl };
+    const document = await readFeedDocument(response.bytes, response.contentType, context);
+    const rawRef = deps.raw ? await deps.raw.putFeedBody(feed.id, fetchedAt, response.bytes, response.contentType) : null;
+    const drafts = normalizeFeed(document.parsed, { feed, feedUrl: response.finalUrl, fetchedAt, rawRef });
+    counts.itemsSeen = drafts.length;
+
+    const known = await deps.articles.knownHashes(drafts.map((d) => d.id));
+    for (const draft of drafts) {
+      if (known.has(draft.id)) {
+        counts.relevant++;
+        counts.known++;
+        continue;
+      }
+      const article = enrichArticle(draft);
+      if (!article.relevance.relevant) continue;
+      counts.relevant++;
+      const outcome = await deps.articles.put(article);
+      if (outcome === 'stored') counts.stored++;
+      else counts.known++;
+    }
+    await deps.feedStates.put({ ...success, bodyHash });
+    deps.logger.info('feed ingested', { feedId: feed.id, format: document.format, charset: document.charset, ...counts });
+    return done('fetched', { format: document.format });
+  } catch (error) {
+    if (!isFeedError(error)) throw error;
+    const failures = (previous?.consecutiveFailures ?? 0) + 1;
+    const described = describeError(error);
+    await deps.feedStates.put({
+      ...base,
+      consecutiveFailures: failures,
+      nextDueAt: nextDueAfterFailure(started, failures, deps.backoff),
+      lastError: described,
+    });
+    deps.logger.warn('feed failed', { feedId: feed.id, code: described.code, error: described.message, consecutiveFailures: failures });
+    return done('failed', { error: described });
+  }
+}
