@@ -1,0 +1,73 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { FeedOutcome } from '../../functions/ingest/ingest-feed';
+import { loadFeedsFile, runCycle, type CycleSummary } from '../local/cycle';
+import { openDataDir } from '../local/data-dir';
+import { startFeedServer, type FeedServer } from '../local/feed-server';
+import { writeJson, type Io } from '../io';
+
+const DEMO_DIR = fileURLToPath(new URL('../../feeds/demo/', import.meta.url));
+// The demo server regenerates these on every request (fresh build time, no validators), like
+// many CMS feeds; the others are static files with ETag/Last-Modified, so a repeat run gets 304.
+const DEMO_DYNAMIC = ['balkan-wire.xml', 'southeast-atom.xml'];
+
+/**
+ * `wbnews run [--feeds FILE] [--data DIR] [--json]`: one full ingest cycle on this machine.
+ * Progress lines go to stderr; with --json (or when stdout is not a terminal) one JSON line per
+ * feed and a summary line go to stdout.
+ */
+export async function runCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      feeds: { type: 'string' },
+      data: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'timeout-ms': { type: 'string' },
+    },
+  });
+  const json = values.json || !(io.stdout as NodeJS.WriteStream).isTTY;
+  let server: FeedServer | undefined;
+  const feeds = values.feeds
+    ? loadFeedsFile(values.feeds)
+    : await (async () => {
+        server = await startFeedServer({ root: DEMO_DIR, dynamic: DEMO_DYNAMIC });
+        return loadFeedsFile(`${DEMO_DIR}feeds.json`, server.baseUrl);
+      })();
+  const { aws, dir } = await openDataDir(values.data, false);
+  try {
+    io.stderr.write(`wbnews run: ${feeds.length} feed(s)${server ? ` (demo feeds on ${server.baseUrl})` : ''}, data in ${dir}\n`);
+    const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
+    const result = await runCycle({
+      aws,
+      feeds,
+      fetchOptions: timeoutMs ? { timeoutMs } : {},
+      onOutcome: (outcome) => {
+        io.stderr.write(`${progressLine(outcome)}\n`);
+        if (json) writeJson(io, { type: 'feed', ...outcome });
+      },
+    });
+    for (const s of result.skipped) io.stderr.write(`  ${s.feedId.padEnd(28)} skipped     in back-off until ${s.nextDueAt}\n`);
+    io.stderr.write(`${summaryLine(result.summary)}\n`);
+    if (json) writeJson(io, { type: 'summary', ...result.summary });
+    return result.summary.retriedRecords > 0 ? 1 : 0;
+  } finally {
+    await aws.close();
+    await server?.close();
+  }
+}
+
+export function progressLine(o: FeedOutcome): string {
+  const head = `  ${o.feedId.padEnd(28)} ${o.outcome.padEnd(10)}`;
+  if (o.outcome === 'failed') return `${head}  error ${o.error?.code ?? 'unknown'}: ${o.error?.message ?? ''}`;
+  if (o.outcome === 'unchanged') return `${head}  not modified since last run (${o.durationMs} ms)`;
+  return `${head}  ${String(o.format ?? '').padEnd(6)} items ${o.itemsSeen}, relevant ${o.relevant}, stored ${o.stored}, already known ${o.known} (${o.durationMs} ms)`;
+}
+
+export function summaryLine(s: CycleSummary): string {
+  return (
+    `summary: feeds fetched ${s.fetched} / unchanged ${s.unchanged} / failed ${s.failed}` +
+    `${s.skipped ? ` / skipped ${s.skipped}` : ''}; items seen ${s.itemsSeen}, relevant ${s.relevant}, ` +
+    `stored ${s.stored}, already known ${s.known}`
+  );
+}

@@ -1,0 +1,52 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+
+/** The streams a command talks to; tests pass their own. */
+export interface Io {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+/** A command's failure with a message for the user and an exit code. */
+export class UsageError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function writeJson(io: Io, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+export interface JsonLine {
+  readonly line: number;
+  readonly value?: Record<string, unknown>;
+  readonly error?: string;
+}
+
+/** Each non-empty stdin line parsed as a JSON object; a bad line yields an error, not a crash. */
+export async function* readJsonLines(stream: Readable): AsyncGenerator<JsonLine> {
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of rl) {
+    line++;
+    if (!text.trim()) continue;
+    try {
+      const value: unknown = JSON.parse(text);
+      if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        yield { line, error: `line ${line}: expected a JSON object` };
+      } else {
+        yield { line, value: value as Record<string, unknown> };
+      }
+    } catch (error) {
+      yield { line, error: `line ${line}: invalid JSON (${(error as Error).message})` };
+    }
+  }
+}
+
+export function optionalString(value: Record<string, unknown>, key: string): string | undefined {
+  const v = value[key];
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { articlesTableDefinition, feedsTableDefinition } from '../../functions/adapters/table-definitions';
+
+/**
+ * Embedded AWS emulators on 127.0.0.1 with ephemeral ports: dynalite for DynamoDB and s3rver
+ * for S3, talked to by the same SDK v3 clients the Lambdas use. With `dataDir` the data
+ * persists there (the local runner uses .wbnews/); without it everything lives in memory or a
+ * throwaway directory (tests).
+ */
+
+export const LOCAL_NAMES = {
+  bucket: 'wbnews-articles',
+  articlesTable: 'wbnews-articles',
+  feedsTable: 'wbnews-feeds',
+} as const;
+
+// s3rver accepts only these credentials; dynalite accepts any.
+const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const REGION = 'us-east-1';
+
+export interface LocalAws {
+  readonly dynamo: DynamoDBClient;
+  readonly s3: S3Client;
+  readonly endpoints: { readonly dynamodb: string; readonly s3: string };
+  readonly names: typeof LOCAL_NAMES;
+  close(): Promise<void>;
+}
+
+function listen(server: Server): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server.address() as AddressInfo));
+  });
+}
+
+export async function startLocalAws(options: { dataDir?: string; s3Dir: string }): Promise<LocalAws> {
+  const dynamoPath = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
+  if (dynamoPath) mkdirSync(dynamoPath, { recursive: true });
+  mkdirSync(options.s3Dir, { recursive: true });
+
+  const dynamoServer = dynalite({ path: dynamoPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamoAddress = await listen(dynamoServer);
+  const s3Server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: options.s3Dir });
+  const s3Address = await s3Server.run();
+
+  const endpoints = {
+    dynamodb: `http://127.0.0.1:${dynamoAddress.port}`,
+    s3: `http://127.0.0.1:${s3Address.port}`,
+  };
+  const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: REGION, credentials: CREDENTIALS });
+  const s3 = new S3Client({ endpoint: endpoints.s3, region: REGION, credentials: CREDENTIALS, forcePathStyle: true });
+
+  await ensureTable(dynamo, articlesTableDefinition(LOCAL_NAMES.articlesTable));
+  await ensureTable(dynamo, feedsTableDefinition(LOCAL_NAMES.feedsTable));
+  await s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.bucket })).catch((error: Error) => {
+    if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+  });
+
+  return {
+    dynamo,
+    s3,
+    endpoints,
+    names: LOCAL_NAMES,
+    async close() {
+      dynamo.destroy();
+      s3.destroy();
+      await s3Server.close();
+      await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
+    },
+  };
+}
+
+async function ensureTable(dynamo: DynamoDBClient, definition: ReturnType<typeof articlesTableDefinition>): Promise<void> {
+  try {
+    await dynamo.send(new CreateTableCommand(definition));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  for (let i = 0; i < 100; i++) {
+    const out = await dynamo.send(new DescribeTableCommand({ TableName: definition.TableName }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`table ${definition.TableName} did not become ACTIVE`);
+}

@@ -1,0 +1,56 @@
+import { describeError, WbnewsError } from '../functions/core/errors';
+import { classifyCommand } from './commands/classify';
+import { parseCommand } from './commands/parse';
+import { queryCommand } from './commands/query';
+import { runCommand } from './commands/run';
+import { showCommand } from './commands/show';
+import { takeawaysCommand } from './commands/takeaways';
+import { UsageError, type Io } from './io';
+
+/**
+ * The `wbnews` command line: `npm run -s wbnews -- COMMAND ...`.
+ * Machine-readable output is JSON lines on stdout; human output goes to stderr.
+ */
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+export const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  run: { run: runCommand, summary: 'run [--feeds FILE] [--data DIR] [--json]   one full ingest cycle on local emulators' },
+  parse: { run: parseCommand, summary: 'parse FILE... [--items]                    feed files through the pipeline, without storing' },
+  classify: { run: classifyCommand, summary: 'classify < items.jsonl                     relevance and countries per item' },
+  takeaways: { run: takeawaysCommand, summary: 'takeaways < articles.jsonl                 key takeaways per article' },
+  query: { run: queryCommand, summary: 'query [--country CC] [--since ISO] [--until ISO] [--feed ID] [--limit N] [--data DIR]' },
+  show: { run: showCommand, summary: 'show ID [--data DIR] [--pretty]            one stored article as JSON' },
+};
+
+export function usage(): string {
+  return `usage: wbnews COMMAND [options]\n\n${Object.values(COMMANDS).map((c) => `  ${c.summary}`).join('\n')}\n`;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stderr.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`wbnews: unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`wbnews ${name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof WbnewsError || (error instanceof TypeError && (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')) {
+      io.stderr.write(`wbnews ${name}: ${error.message}\n`);
+      return 2;
+    }
+    const { message } = describeError(error);
+    io.stderr.write(`wbnews ${name}: failed: ${message}\n`);
+    return 1;
+  }
+}
