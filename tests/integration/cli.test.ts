@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main';
+
+const DEMO = fileURLToPath(new URL('../../feeds/demo/', import.meta.url));
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function wbnews(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string; lines: Record<string, unknown>[] }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await main(args, { stdin: Readable.from([stdin]), stdout, stderr });
+  const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { code, out, err, lines };
+}
+
+describe('wbnews command line', () => {
+  it('parse: one line per file, typed errors for bad files, never a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wbnews-cli-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'page.html'), '<!doctype html><html><body>Hello</body></html>');
+    writeFileSync(join(dir, 'broken.xml'), '<rss version="2.0"><channel><item></channel>');
+    const { code, lines } = await wbnews(['parse', join(DEMO, 'balkan-wire.xml'), join(DEMO, 'vesti-rdf.xml'), join(dir, 'page.html'), join(dir, 'broken.xml'), join(dir, 'absent.xml')]);
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      expect.objectContaining({ ok: true, format: 'rss2', items: 4, relevant: 2 }),
+      expect.objectContaining({ ok: true, format: 'rss1', charset: 'windows-1250', items: 3, relevant: 2 }),
+      expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'not_a_feed' }) }),
+      expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'malformed_xml' }) }),
+      expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'bad_input' }) }),
+    ]);
+  });
+
+  it('parse --items: the full article record per item, with "file"', async () => {
+    const { lines } = await wbnews(['parse', '--items', join(DEMO, 'southeast-atom.xml')]);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatchObject({ file: join(DEMO, 'southeast-atom.xml'), schemaVersion: 1, relevance: { relevant: true, countries: ['ME'] } });
+    expect(lines[0]?.['takeaways']).toMatchObject({ method: 'extractive' });
+  });
+
+  it('classify: one output line per input line, same order, bad lines answered not fatal', async () => {
+    const input = [
+      JSON.stringify({ id: 'a', title: 'Kurti meets Vučić', summary: 'Talks in Brussels.' }),
+      'not json',
+      JSON.stringify({ id: 'c', title: 'Stock markets rally in Tokyo' }),
+    ].join('\n');
+    const { code, lines } = await wbnews(['classify'], input);
+    expect(code).toBe(0);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ id: 'a', relevant: true, countries: expect.arrayContaining(['XK', 'RS']) });
+    expect(lines[1]).toMatchObject({ id: null, error: { code: 'bad_input' } });
+    expect(lines[2]).toMatchObject({ id: 'c', relevant: false, countries: [], matched: [] });
+  });
+
+  it('takeaways: explicit lists from html, sentences from body', async () => {
+    const html = '<p>Intro text here.</p><h3>Key points</h3><ul><li>First point is here.</li><li>Second point is here.</li></ul><p>More.</p>';
+    const body = 'The government in Tirana approved the budget on Monday after a long debate. Opposition parties boycotted the vote in parliament. Officials said spending on schools would rise next year.';
+    const input = [JSON.stringify({ id: 1, title: 't', html }), JSON.stringify({ id: 2, title: 't', body })].join('\n');
+    const { lines } = await wbnews(['takeaways'], input);
+    expect(lines[0]).toEqual({ id: 1, takeaways: ['First point is here.', 'Second point is here.'], method: 'explicit' });
+    expect(lines[1]).toMatchObject({ id: 2, method: 'extractive' });
+    expect((lines[1]?.['takeaways'] as string[]).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('run, query and show on a data directory', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'wbnews-data-'));
+    dirs.push(data);
+    const run = await wbnews(['run', '--data', data, '--json']);
+    expect(run.code).toBe(0);
+    expect(run.err).toMatch(/demo-balkan-wire\s+fetched/);
+    expect(run.err).toMatch(/summary: feeds fetched 3 \/ unchanged 0 \/ failed 0/);
+    const summary = run.lines.find((l) => l['type'] === 'summary');
+    expect(summary).toMatchObject({ fetched: 3, failed: 0 });
+
+    const query = await wbnews(['query', '--country', 'xk', '--data', data]);
+    expect(query.code).toBe(0);
+    expect(query.lines.length).toBeGreaterThan(0);
+    const dates = query.lines.map((l) => String(l['publishedAt']));
+    expect([...dates].sort().reverse()).toEqual(dates);
+
+    const show = await wbnews(['show', String(query.lines[0]?.['id']), '--data', data]);
+    expect(show.code).toBe(0);
+    expect(show.lines[0]).toMatchObject({ id: query.lines[0]?.['id'], relevance: { relevant: true } });
+
+    const missing = await wbnews(['show', 'nope', '--data', data]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('no article with id "nope"');
+  });
+
+  it('bad options get a clear message and exit code 2', async () => {
+    expect(await wbnews(['query', '--country', 'Kosovo', '--data', '/nonexistent'])).toMatchObject({ code: 2, err: expect.stringContaining('--country must be a two-letter code') });
+    expect(await wbnews(['frobnicate'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown command "frobnicate"') });
+    expect(await wbnews(['query', '--data', '/nonexistent/wbnews'])).toMatchObject({ code: 1, err: expect.stringContaining('no wbnews data in') });
+  });
+});
