@@ -8,7 +8,7 @@ import type { FeedConfig } from './model';
  */
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const KNOWN_OPTIONS = new Set(['id', 'url', 'name', 'language']);
+const KNOWN_OPTIONS = new Set(['id', 'url', 'name', 'language', 'fullText']);
 
 export function validateFeedsFile(doc: unknown, where: string, baseUrl?: string): FeedConfig[] {
   const fail = (message: string, value: unknown): never => {
@@ -40,11 +40,13 @@ export function validateFeedsFile(doc: unknown, where: string, baseUrl?: string)
     if (e['language'] !== undefined && (typeof e['language'] !== 'string' || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(e['language']))) {
       fail(`${label}: "language" must be a BCP 47 tag such as "sr-Latn"`, e['language']);
     }
+    if (e['fullText'] !== undefined && typeof e['fullText'] !== 'boolean') fail(`${label}: "fullText" must be true or false`, e['fullText']);
     return {
       id,
       url: (url as URL).toString(),
       ...(typeof e['name'] === 'string' ? { name: e['name'] } : {}),
       ...(typeof e['language'] === 'string' ? { language: e['language'] } : {}),
+      ...(e['fullText'] === true ? { fullText: true } : {}),
     };
   });
 }

@@ -17,6 +17,8 @@ export interface FeedConfig {
   readonly name?: string;
   /** Language of the feed when the feed itself does not say (BCP 47, e.g. "sr-Latn"). */
   readonly language?: string;
+  /** The feed carries only teasers: fetch each new article's page for its full text. */
+  readonly fullText?: boolean;
 }
 
 /** Which format a document was recognised as. */

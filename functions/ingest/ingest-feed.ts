@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FetchOptions } from '../adapters/http-fetch';
 import { describeError, isFeedError } from '../core/errors';
-import type { FeedConfig, FeedFormat } from '../core/model';
+import type { ArticleDraft, FeedConfig, FeedFormat } from '../core/model';
 import { enrichArticle, normalizeFeed, readFeedDocument } from '../core/pipeline';
 import type { ArticleStore, Clock, FeedState, FeedStateStore, Fetcher, Logger, RawStore } from './ports';
 
@@ -25,6 +25,11 @@ export interface IngestDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly backoff?: BackoffPolicy;
+  /**
+   * For feeds configured with `fullText`, replace a new item's teaser with the text of its page.
+   * Called only for items not stored yet, before relevance and takeaways run.
+   */
+  readonly fullText?: (draft: ArticleDraft, feed: FeedConfig) => Promise<ArticleDraft>;
 }
 
 export interface BackoffPolicy {
@@ -45,6 +50,8 @@ export interface FeedOutcome {
   readonly stored: number;
   readonly known: number;
   readonly error?: { readonly code: string; readonly message: string };
+  /** Time spent fetching the feed (the HTTP exchange only). */
+  readonly fetchMs?: number;
   readonly durationMs: number;
 }
 
@@ -87,14 +94,15 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
       nextDueAt: fetchedAt,
       lastError: undefined,
     };
+    const fetchMs = response.durationMs;
     if (response.notModified) {
       await deps.feedStates.put(success);
-      return done('unchanged');
+      return done('unchanged', { fetchMs });
     }
     const bodyHash = createHash('sha256').update(response.bytes).digest('hex');
     if (previous?.bodyHash === bodyHash) {
       await deps.feedStates.put({ ...success, bodyHash });
-      return done('unchanged');
+      return done('unchanged', { fetchMs });
     }
 
     const context = { feedId: feed.id, url: response.finalUrl };
@@ -110,7 +118,8 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
         counts.known++;
         continue;
       }
-      const article = enrichArticle(draft);
+      const full = feed.fullText && deps.fullText ? await deps.fullText(draft, feed) : draft;
+      const article = enrichArticle(full);
       if (!article.relevance.relevant) continue;
       counts.relevant++;
       const outcome = await deps.articles.put(article);
@@ -119,7 +128,7 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
     }
     await deps.feedStates.put({ ...success, bodyHash });
     deps.logger.info('feed ingested', { feedId: feed.id, format: document.format, charset: document.charset, ...counts });
-    return done('fetched', { format: document.format });
+    return done('fetched', { format: document.format, fetchMs });
   } catch (error) {
     if (!isFeedError(error)) throw error;
     const failures = (previous?.consecutiveFailures ?? 0) + 1;
