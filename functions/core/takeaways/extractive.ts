@@ -1,0 +1,231 @@
+import { fold } from '../text-fold';
+import type { Takeaway } from '../model';
+import { takeawaysConfig, type TakeawaysConfig } from './config';
+import { splitSentences, type Sentence } from './sentences';
+
+/**
+ * Extractive takeaways: the 3–5 sentences that best stand for the article, in document order.
+ *
+ * 1. Sentences (sentences.ts) become candidates when they read on their own: a bounded length,
+ *    a capital (or quote) at the start and a full stop at the end, no question, no boilerplate
+ *    ("See also…", "Photo:", "Click here"), no caption label ("New venture: …"), no unbalanced
+ *    quotation, and no opening that leans on the previous sentence ("He added that…", "But…").
+ * 2. Each sentence is scored on centrality (PageRank over a TextRank-style word-overlap graph of
+ *    all sentences), position (news leads first: halves every `positionHalfLife` sentences),
+ *    overlap with the title, the regional terms the relevance step found, a small penalty for a
+ *    pronoun subject, and a penalty for straying far from a readable length.
+ * 3. Maximal marginal relevance picks them one by one, trading score against similarity to
+ *    those already picked, so no two takeaways say the same thing.
+ * Deterministic: ties go to the earlier sentence. Words are compared folded (any script) and
+ * truncated to `stemChars`, a crude stem that serves inflected Slavic words and English alike.
+ */
+
+export interface ExtractiveInput {
+  readonly title?: string;
+  readonly text: string;
+  /** Regional terms found by the relevance step (RelevanceMatch.text or .term). */
+  readonly terms?: readonly string[];
+}
+
+interface Scored {
+  readonly sentence: Sentence;
+  readonly index: number;
+  readonly words: number;
+  readonly tokens: readonly string[];
+  readonly bag: ReadonlyMap<string, number>;
+  readonly norm: number;
+  readonly candidate: 'strict' | 'relaxed' | null;
+  readonly pronoun: boolean;
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const TERMINAL = /[.!…]["'”’»)\]]*$|["”»]$/u;
+const STARTS_WELL = /^["'“‘«„(]?[\p{Lu}\p{N}]/u;
+
+export function contentTokens(text: string, config: TakeawaysConfig = takeawaysConfig): string[] {
+  const { stopwords, stemChars } = config.extractive;
+  const out: string[] = [];
+  for (const word of fold(text).match(WORD) ?? []) {
+    if (word.length < 2 || stopwords.has(word)) continue;
+    out.push(word.length > stemChars ? word.slice(0, stemChars) : word);
+  }
+  return out;
+}
+
+/** False for a piece of a longer quotation: an odd number of quote marks of a kind. */
+function balancedQuotes(text: string): boolean {
+  const count = (re: RegExp): number => (text.match(re) ?? []).length;
+  // “ opens in English and closes „ in the region's typography: the three marks pair up either way.
+  return count(/"/g) % 2 === 0 && count(/[“”„]/g) % 2 === 0 && count(/«/g) === count(/»/g);
+}
+
+/** The share of the sentence's characters that sit inside double quotation marks. */
+function quotedShare(text: string): number {
+  let inside = 0;
+  for (const m of text.matchAll(/["“„«][^"”“»]*["”“»]/gu)) inside += m[0].length;
+  return inside / Math.max(1, text.length);
+}
+
+function startsWithAny(folded: string, phrases: readonly string[]): boolean {
+  for (const p of phrases) {
+    if (folded.startsWith(p) && !/[\p{L}\p{N}]/u.test(folded.charAt(p.length))) return true;
+  }
+  return false;
+}
+
+function classifyCandidate(s: Sentence, words: number, config: TakeawaysConfig): { kind: Scored['candidate']; pronoun: boolean } {
+  const x = config.extractive;
+  const text = s.text;
+  const folded = fold(text).replace(/^["'“‘«„(]+/, '');
+  const firstWord = /^[\p{L}]+/u.exec(folded)?.[0] ?? '';
+  const pronoun = x.pronounStarts.has(firstWord);
+  const sentenceLike = STARTS_WELL.test(text) && TERMINAL.test(text) && !/\?["'”’»)]*$/u.test(text) && !/^[•·▪●◦‣►*–—-]\s/u.test(text);
+  if (!sentenceLike || words < 4 || x.skip.some((re) => re.test(text))) return { kind: null, pronoun };
+  const strict =
+    words >= x.minWords &&
+    words <= x.maxWords &&
+    text.length <= x.maxChars &&
+    balancedQuotes(text) &&
+    !startsWithAny(folded, x.dependentStarts);
+  return { kind: strict ? 'strict' : 'relaxed', pronoun };
+}
+
+/** How many takeaways an article of this many words gets. */
+export function itemCount(words: number, config: TakeawaysConfig = takeawaysConfig): number {
+  const x = config.extractive;
+  for (const step of x.itemsByWords) if (words < step.belowWords) return step.items;
+  return x.maxItems;
+}
+
+function cosine(a: Scored, b: Scored): number {
+  if (a.norm === 0 || b.norm === 0) return 0;
+  const [small, large] = a.bag.size <= b.bag.size ? [a.bag, b.bag] : [b.bag, a.bag];
+  let dot = 0;
+  for (const [t, n] of small) dot += n * (large.get(t) ?? 0);
+  return dot / (a.norm * b.norm);
+}
+
+/** TextRank similarity: shared words over the log of the lengths. */
+function overlap(a: Scored, b: Scored): number {
+  if (a.tokens.length < 2 || b.tokens.length < 2) return 0;
+  const [small, large] = a.bag.size <= b.bag.size ? [a.bag, b.bag] : [b.bag, a.bag];
+  let shared = 0;
+  for (const t of small.keys()) if (large.has(t)) shared++;
+  return shared / (Math.log(a.tokens.length) + Math.log(b.tokens.length));
+}
+
+function pageRank(nodes: readonly Scored[], damping: number, iterations: number): Float64Array {
+  const n = nodes.length;
+  const weights = new Float64Array(n * n);
+  const outSum = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const w = overlap(nodes[i] as Scored, nodes[j] as Scored);
+      if (w === 0) continue;
+      weights[i * n + j] = w;
+      weights[j * n + i] = w;
+      outSum[i] = (outSum[i] ?? 0) + w;
+      outSum[j] = (outSum[j] ?? 0) + w;
+    }
+  }
+  let rank = new Float64Array(n).fill(1 / Math.max(1, n));
+  for (let it = 0; it < iterations; it++) {
+    const next = new Float64Array(n).fill((1 - damping) / n);
+    for (let j = 0; j < n; j++) {
+      const out = outSum[j] ?? 0;
+      if (out === 0) continue;
+      const share = (damping * (rank[j] ?? 0)) / out;
+      for (let i = 0; i < n; i++) {
+        const w = weights[j * n + i] ?? 0;
+        if (w !== 0) next[i] = (next[i] ?? 0) + w * share;
+      }
+    }
+    rank = next;
+  }
+  return rank;
+}
+
+function bagOf(tokens: readonly string[]): { bag: Map<string, number>; norm: number } {
+  const bag = new Map<string, number>();
+  for (const t of tokens) bag.set(t, (bag.get(t) ?? 0) + 1);
+  let sq = 0;
+  for (const n of bag.values()) sq += n * n;
+  return { bag, norm: Math.sqrt(sq) };
+}
+
+/**
+ * The extractive takeaways of a text, in document order, with offsets into `text`.
+ *
+ * @example extractiveTakeaways({ title, text: article.content, terms: ['Kosovo'] }).map((t) => t.text)
+ */
+export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysConfig = takeawaysConfig): Takeaway[] {
+  const x = config.extractive;
+  const sentences = splitSentences(input.text, config);
+  if (sentences.length === 0) return [];
+
+  let totalWords = 0;
+  const nodes: Scored[] = sentences.map((sentence, index) => {
+    const words = (sentence.text.match(WORD) ?? []).length;
+    totalWords += words;
+    const tokens = contentTokens(sentence.text, config);
+    const { bag, norm } = bagOf(tokens);
+    const { kind, pronoun } = classifyCandidate(sentence, words, config);
+    return { sentence, index, words, tokens, bag, norm, candidate: kind, pronoun };
+  });
+
+  const want = itemCount(totalWords, config);
+  const strict = nodes.filter((n) => n.candidate === 'strict');
+  const pool = strict.length >= Math.min(want, x.minItems) ? strict : nodes.filter((n) => n.candidate !== null);
+  if (pool.length === 0) return [];
+
+  const rank = pageRank(nodes, x.damping, x.iterations);
+  let maxRank = 0;
+  for (const n of pool) maxRank = Math.max(maxRank, rank[n.index] ?? 0);
+
+  const titleTokens = new Set(contentTokens(input.title ?? '', config));
+  const terms = [...new Set((input.terms ?? []).map((t) => fold(t).trim()).filter((t) => t.length >= 2))];
+
+  const score = new Map<Scored, number>();
+  for (const n of pool) {
+    const centrality = maxRank > 0 ? (rank[n.index] ?? 0) / maxRank : 0;
+    const position = 0.5 ** (n.index / x.positionHalfLife);
+    let titleHits = 0;
+    if (titleTokens.size > 0) for (const t of n.bag.keys()) if (titleTokens.has(t)) titleHits++;
+    const title = titleTokens.size > 0 ? titleHits / titleTokens.size : 0;
+    let termHits = 0;
+    if (terms.length > 0) {
+      const folded = ` ${fold(n.sentence.text)} `;
+      for (const t of terms) if (folded.includes(t)) termHits++;
+    }
+    const length = Math.abs(Math.log(n.words / x.idealWords));
+    const quoted = quotedShare(n.sentence.text);
+    score.set(
+      n,
+      x.weights.centrality * centrality +
+        x.weights.position * position +
+        x.weights.title * title +
+        x.weights.terms * Math.min(1, termHits / 2) -
+        (n.pronoun ? x.weights.pronounStart : 0) -
+        x.lengthPenalty * length -
+        x.weights.quoted * quoted,
+    );
+  }
+
+  const picked: Scored[] = [];
+  const left = [...pool];
+  while (picked.length < want && left.length > 0) {
+    let best = -1;
+    let bestValue = -Infinity;
+    left.forEach((n, i) => {
+      let redundancy = 0;
+      for (const p of picked) redundancy = Math.max(redundancy, cosine(n, p));
+      const value = x.mmrLambda * (score.get(n) ?? 0) - (1 - x.mmrLambda) * redundancy;
+      if (value > bestValue) (bestValue = value), (best = i);
+    });
+    const [chosen] = left.splice(best, 1);
+    if (chosen) picked.push(chosen);
+  }
+  return picked
+    .sort((a, b) => a.index - b.index)
+    .map(({ sentence }) => ({ text: sentence.text, start: sentence.start, end: sentence.end }));
+}
