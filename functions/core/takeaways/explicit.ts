@@ -20,7 +20,7 @@ export interface ExplicitList {
   readonly end: number;
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 function bulletPattern(config: TakeawaysConfig): RegExp {
   return new RegExp(`^\\s*(?:${config.explicit.bullets.map(escape).join('|')}|\\d{1,2}[.)])\\s+(\\S.*)$`, 'u');

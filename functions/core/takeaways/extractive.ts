@@ -12,10 +12,11 @@ import { splitSentences, type Sentence } from './sentences';
  *    quotation, and no opening that leans on the previous sentence ("He added that…", "But…").
  * 2. Each sentence is scored on centrality (PageRank over a TextRank-style word-overlap graph of
  *    all sentences), position (news leads first: halves every `positionHalfLife` sentences),
- *    overlap with the title, the regional terms the relevance step found, a small penalty for a
- *    pronoun subject, and a penalty for straying far from a readable length.
+ *    overlap with the title, the regional terms the relevance step found, a penalty for straying
+ *    far from a readable length, and one for text that is mostly a quotation.
  * 3. Maximal marginal relevance picks them one by one, trading score against similarity to
- *    those already picked, so no two takeaways say the same thing.
+ *    those already picked, so no two takeaways say the same thing. A sentence that opens with a
+ *    pronoun ("His talks…") is penalised unless the sentence before it is already picked.
  * Deterministic: ties go to the earlier sentence. Words are compared folded (any script) and
  * truncated to `stemChars`, a crude stem that serves inflected Slavic words and English alike.
  */
@@ -205,7 +206,6 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
         x.weights.position * position +
         x.weights.title * title +
         x.weights.terms * Math.min(1, termHits / 2) -
-        (n.pronoun ? x.weights.pronounStart : 0) -
         x.lengthPenalty * length -
         x.weights.quoted * quoted,
     );
@@ -219,7 +219,9 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
     left.forEach((n, i) => {
       let redundancy = 0;
       for (const p of picked) redundancy = Math.max(redundancy, cosine(n, p));
-      const value = x.mmrLambda * (score.get(n) ?? 0) - (1 - x.mmrLambda) * redundancy;
+      // A pronoun opening reads well right after the sentence it leans on, not on its own.
+      const orphan = n.pronoun && !picked.some((p) => p.index === n.index - 1) ? x.weights.pronounStart : 0;
+      const value = x.mmrLambda * ((score.get(n) ?? 0) - orphan) - (1 - x.mmrLambda) * redundancy;
       if (value > bestValue) (bestValue = value), (best = i);
     });
     const [chosen] = left.splice(best, 1);
