@@ -18,6 +18,9 @@ export interface TakeawaysConfig {
     readonly maxHeadingChars: number;
   };
   readonly sentences: {
+    /** Abbreviations that stand before a name and never end a sentence (Mr., Dr., Gen., St.). */
+    readonly titleAbbreviations: ReadonlySet<string>;
+    /** Abbreviations that end a sentence only when a function word follows (Inc., etc., Jan.). */
     readonly abbreviations: ReadonlySet<string>;
     readonly numberAbbreviations: ReadonlySet<string>;
     readonly quoteSpanMaxChars: number;
@@ -42,6 +45,8 @@ export interface TakeawaysConfig {
     readonly idealWords: number;
     readonly lengthPenalty: number;
     readonly mmrLambda: number;
+    /** Cosine similarity at or above which a sentence counts as a repeat of one already picked. */
+    readonly duplicateCosine: number;
     readonly damping: number;
     readonly iterations: number;
     /** Folded word sequences, longest first. */
@@ -134,6 +139,7 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
       maxHeadingChars: num(ex, 'maxHeadingChars', 'explicit.', 5, 200),
     },
     sentences: {
+      titleAbbreviations: foldSet(strings(se, 'titleAbbreviations', 'sentences.')),
       abbreviations: foldSet(strings(se, 'abbreviations', 'sentences.')),
       numberAbbreviations: foldSet(strings(se, 'numberAbbreviations', 'sentences.')),
       quoteSpanMaxChars: num(se, 'quoteSpanMaxChars', 'sentences.', 0, 1e5),
@@ -158,6 +164,7 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
       idealWords: num(xt, 'idealWords', 'extractive.', 1, 200),
       lengthPenalty: num(xt, 'lengthPenalty', 'extractive.', 0, 10),
       mmrLambda: num(xt, 'mmrLambda', 'extractive.', 0, 1),
+      duplicateCosine: num(xt, 'duplicateCosine', 'extractive.', 0, 1),
       damping: num(xt, 'damping', 'extractive.', 0, 1),
       iterations: num(xt, 'iterations', 'extractive.', 1, 1000),
       dependentStarts: longestFirst(strings(xt, 'dependentStarts', 'extractive.')),

@@ -211,6 +211,13 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
     );
   }
 
+  // Scores on a 0..1 scale, so that redundancy (a cosine) weighs the same in every article.
+  let top = 0;
+  for (const v of score.values()) top = Math.max(top, v);
+  let bottom = top;
+  for (const v of score.values()) bottom = Math.min(bottom, v);
+  const span = top - bottom || 1;
+
   const picked: Scored[] = [];
   const left = [...pool];
   while (picked.length < want && left.length > 0) {
@@ -219,11 +226,13 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
     left.forEach((n, i) => {
       let redundancy = 0;
       for (const p of picked) redundancy = Math.max(redundancy, cosine(n, p));
+      if (redundancy >= x.duplicateCosine) return;
       // A pronoun opening reads well right after the sentence it leans on, not on its own.
       const orphan = n.pronoun && !picked.some((p) => p.index === n.index - 1) ? x.weights.pronounStart : 0;
-      const value = x.mmrLambda * ((score.get(n) ?? 0) - orphan) - (1 - x.mmrLambda) * redundancy;
+      const value = x.mmrLambda * (((score.get(n) ?? 0) - bottom) / span - orphan) - (1 - x.mmrLambda) * redundancy;
       if (value > bestValue) (bestValue = value), (best = i);
     });
+    if (best < 0) break; // everything left repeats what is picked
     const [chosen] = left.splice(best, 1);
     if (chosen) picked.push(chosen);
   }

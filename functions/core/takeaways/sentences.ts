@@ -7,9 +7,10 @@ import { takeawaysConfig, type TakeawaysConfig } from './config';
  * Lines never join: a paragraph, a heading or a list line ("• item") is at least its own
  * sentence. Inside a line a sentence ends at . ! ? … (with any closing quotes or brackets)
  * followed by white space and a capital letter or digit, except:
- * - after an abbreviation (Mr., Dr., Gen., St., gosp., z., проф. — data/takeaways.json), an
- *   initial ("J. Doe"), or "No."/"br." before a number ("No. 5");
- * - after a dotted acronym (U.S., a.m.) unless the next word is a function word ("The", "He");
+ * - after a title (Mr., Dr., Gen., St., gosp., z., проф. — data/takeaways.json), or "No."/"br."
+ *   before a number ("No. 5");
+ * - after another abbreviation (Inc., etc.), an initial ("J. Doe") or a dotted acronym (U.S.,
+ *   a.m.) unless the next word is a function word ("…by Acme Inc. The deal…");
  * - inside a quotation that closes on the same line ("We will stay. We are ready," he said).
  * Decimals (3.5) and ordinals in lower-case context ("15. novembra") never match.
  * Intl.Segmenter breaks after every abbreviation, which is why this is rule-based.
@@ -97,10 +98,11 @@ function splitLine(line: string, base: number, paragraph: number, config: Takeaw
  * acronym it does only when a function word follows ("…bought by Acme Inc. The deal…").
  */
 function endsAbbreviation(line: string, from: number, at: number, nextAt: number, next: string, config: TakeawaysConfig): boolean {
-  const { abbreviations, numberAbbreviations } = config.sentences;
+  const { abbreviations, numberAbbreviations, titleAbbreviations } = config.sentences;
   const word = fold(LAST_WORD.exec(line.slice(from, at))?.[1] ?? '').replace(/^\.+/, '');
   if (!word) return true;
   if (numberAbbreviations.has(word) && /\p{N}/u.test(next)) return false;
+  if (titleAbbreviations.has(word)) return false;
   if (!abbreviations.has(word) && !/^\p{L}$/u.test(word) && !word.includes('.')) return true;
   const following = fold(FIRST_WORD.exec(line.slice(nextAt, nextAt + 24))?.[1] ?? '');
   return config.extractive.stopwords.has(following);
