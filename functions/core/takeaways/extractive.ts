@@ -1,7 +1,7 @@
-import { fold } from '../text-fold';
 import type { Takeaway } from '../model';
 import { takeawaysConfig, type TakeawaysConfig } from './config';
 import { splitSentences, type Sentence } from './sentences';
+import { foldedWords } from './words';
 
 /**
  * Extractive takeaways: the 3–5 sentences that best stand for the article, in document order.
@@ -32,6 +32,8 @@ interface Scored {
   readonly sentence: Sentence;
   readonly index: number;
   readonly words: number;
+  /** The folded words joined by single spaces, with a space at either end. */
+  readonly joined: string;
   readonly tokens: readonly string[];
   readonly bag: ReadonlyMap<string, number>;
   readonly norm: number;
@@ -39,14 +41,18 @@ interface Scored {
   readonly pronoun: boolean;
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
 const TERMINAL = /[.!…]["'”’»)\]]*$|["”»]$/u;
 const STARTS_WELL = /^["'“‘«„(]?[\p{Lu}\p{N}]/u;
 
+/** Content words of a text (folded words without stop words, cut to `stemChars`). */
 export function contentTokens(text: string, config: TakeawaysConfig = takeawaysConfig): string[] {
+  return stems(foldedWords(text), config);
+}
+
+function stems(words: readonly string[], config: TakeawaysConfig): string[] {
   const { stopwords, stemChars } = config.extractive;
   const out: string[] = [];
-  for (const word of fold(text).match(WORD) ?? []) {
+  for (const word of words) {
     if (word.length < 2 || stopwords.has(word)) continue;
     out.push(word.length > stemChars ? word.slice(0, stemChars) : word);
   }
@@ -67,19 +73,19 @@ function quotedShare(text: string): number {
   return inside / Math.max(1, text.length);
 }
 
-function startsWithAny(folded: string, phrases: readonly string[]): boolean {
+/** Whether the folded words (" a b c ") start with one of the phrases. */
+function startsWithAny(joined: string, phrases: readonly string[]): boolean {
   for (const p of phrases) {
-    if (folded.startsWith(p) && !/[\p{L}\p{N}]/u.test(folded.charAt(p.length))) return true;
+    if (joined.startsWith(p, 1) && joined.charAt(p.length + 1) === ' ') return true;
   }
   return false;
 }
 
-function classifyCandidate(s: Sentence, words: number, config: TakeawaysConfig): { kind: Scored['candidate']; pronoun: boolean } {
+function classifyCandidate(s: Sentence, all: readonly string[], joined: string, config: TakeawaysConfig): { kind: Scored['candidate']; pronoun: boolean } {
   const x = config.extractive;
   const text = s.text;
-  const folded = fold(text).replace(/^["'“‘«„(]+/, '');
-  const firstWord = /^[\p{L}]+/u.exec(folded)?.[0] ?? '';
-  const pronoun = x.pronounStarts.has(firstWord);
+  const words = all.length;
+  const pronoun = x.pronounStarts.has(all[0] ?? '');
   const sentenceLike = STARTS_WELL.test(text) && TERMINAL.test(text) && !/\?["'”’»)]*$/u.test(text) && !/^[•·▪●◦‣►*–—-]\s/u.test(text);
   if (!sentenceLike || words < 4 || x.skip.some((re) => re.test(text))) return { kind: null, pronoun };
   const strict =
@@ -87,7 +93,7 @@ function classifyCandidate(s: Sentence, words: number, config: TakeawaysConfig):
     words <= x.maxWords &&
     text.length <= x.maxChars &&
     balancedQuotes(text) &&
-    !startsWithAny(folded, x.dependentStarts);
+    !startsWithAny(joined, x.dependentStarts);
   return { kind: strict ? 'strict' : 'relaxed', pronoun };
 }
 
@@ -106,25 +112,39 @@ function cosine(a: Scored, b: Scored): number {
   return dot / (a.norm * b.norm);
 }
 
-/** TextRank similarity: shared words over the log of the lengths. */
-function overlap(a: Scored, b: Scored): number {
-  if (a.tokens.length < 2 || b.tokens.length < 2) return 0;
-  const [small, large] = a.bag.size <= b.bag.size ? [a.bag, b.bag] : [b.bag, a.bag];
-  let shared = 0;
-  for (const t of small.keys()) if (large.has(t)) shared++;
-  return shared / (Math.log(a.tokens.length) + Math.log(b.tokens.length));
-}
-
 function pageRank(nodes: readonly Scored[], damping: number, iterations: number): Float64Array {
   const n = nodes.length;
-  const weights = new Float64Array(n * n);
+  // Shared words per pair through an inverted index: O(sum of postings²) instead of n² bags.
+  const postings = new Map<string, number[]>();
+  nodes.forEach((node, i) => {
+    if (node.tokens.length < 2) return;
+    for (const t of node.bag.keys()) {
+      const list = postings.get(t);
+      if (list) list.push(i);
+      else postings.set(t, [i]);
+    }
+  });
+  const shared = new Float64Array(n * n);
+  for (const list of postings.values()) {
+    for (let a = 0; a < list.length; a++) {
+      for (let b = a + 1; b < list.length; b++) {
+          const k = (list[a] as number) * n + (list[b] as number);
+          shared[k] = (shared[k] ?? 0) + 1;
+        }
+    }
+  }
+  const logLen = nodes.map((node) => Math.log(Math.max(1, node.tokens.length)));
+  // Sparse, symmetric edges: neighbours[j] lists (i, weight) pairs.
+  const neighbours: { i: number; w: number }[][] = Array.from({ length: n }, () => []);
   const outSum = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const w = overlap(nodes[i] as Scored, nodes[j] as Scored);
-      if (w === 0) continue;
-      weights[i * n + j] = w;
-      weights[j * n + i] = w;
+      const common = shared[i * n + j] ?? 0;
+      if (common === 0) continue;
+      // TextRank similarity: shared words over the log of the lengths.
+      const w = common / ((logLen[i] ?? 0) + (logLen[j] ?? 0));
+      neighbours[i]?.push({ i: j, w });
+      neighbours[j]?.push({ i, w });
       outSum[i] = (outSum[i] ?? 0) + w;
       outSum[j] = (outSum[j] ?? 0) + w;
     }
@@ -136,10 +156,7 @@ function pageRank(nodes: readonly Scored[], damping: number, iterations: number)
       const out = outSum[j] ?? 0;
       if (out === 0) continue;
       const share = (damping * (rank[j] ?? 0)) / out;
-      for (let i = 0; i < n; i++) {
-        const w = weights[j * n + i] ?? 0;
-        if (w !== 0) next[i] = (next[i] ?? 0) + w * share;
-      }
+      for (const e of neighbours[j] ?? []) next[e.i] = (next[e.i] ?? 0) + e.w * share;
     }
     rank = next;
   }
@@ -166,12 +183,14 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
 
   let totalWords = 0;
   const nodes: Scored[] = sentences.map((sentence, index) => {
-    const words = (sentence.text.match(WORD) ?? []).length;
+    const all = foldedWords(sentence.text);
+    const words = all.length;
     totalWords += words;
-    const tokens = contentTokens(sentence.text, config);
+    const tokens = stems(all, config);
     const { bag, norm } = bagOf(tokens);
-    const { kind, pronoun } = classifyCandidate(sentence, words, config);
-    return { sentence, index, words, tokens, bag, norm, candidate: kind, pronoun };
+    const joined = ` ${all.join(' ')} `;
+    const { kind, pronoun } = classifyCandidate(sentence, all, joined, config);
+    return { sentence, index, words, joined, tokens, bag, norm, candidate: kind, pronoun };
   });
 
   const want = itemCount(totalWords, config);
@@ -184,7 +203,7 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
   for (const n of pool) maxRank = Math.max(maxRank, rank[n.index] ?? 0);
 
   const titleTokens = new Set(contentTokens(input.title ?? '', config));
-  const terms = [...new Set((input.terms ?? []).map((t) => fold(t).trim()).filter((t) => t.length >= 2))];
+  const terms = [...new Set((input.terms ?? []).map((t) => foldedWords(t).join(' ')).filter((t) => t.length >= 2))].map((t) => ` ${t} `);
 
   const score = new Map<Scored, number>();
   for (const n of pool) {
@@ -194,10 +213,7 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
     if (titleTokens.size > 0) for (const t of n.bag.keys()) if (titleTokens.has(t)) titleHits++;
     const title = titleTokens.size > 0 ? titleHits / titleTokens.size : 0;
     let termHits = 0;
-    if (terms.length > 0) {
-      const folded = ` ${fold(n.sentence.text)} `;
-      for (const t of terms) if (folded.includes(t)) termHits++;
-    }
+    for (const t of terms) if (n.joined.includes(t)) termHits++;
     const length = Math.abs(Math.log(n.words / x.idealWords));
     const quoted = quotedShare(n.sentence.text);
     score.set(
@@ -230,7 +246,10 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
       // A pronoun opening reads well right after the sentence it leans on, not on its own.
       const orphan = n.pronoun && !picked.some((p) => p.index === n.index - 1) ? x.weights.pronounStart : 0;
       const value = x.mmrLambda * (((score.get(n) ?? 0) - bottom) / span - orphan) - (1 - x.mmrLambda) * redundancy;
-      if (value > bestValue) (bestValue = value), (best = i);
+      if (value > bestValue) {
+        bestValue = value;
+        best = i;
+      }
     });
     if (best < 0) break; // everything left repeats what is picked
     const [chosen] = left.splice(best, 1);

@@ -2,6 +2,7 @@ import { fold } from '../text-fold';
 import type { Quote } from '../model';
 import { takeawaysConfig, type TakeawaysConfig } from './config';
 import { quoteSpans, splitSentences, type Sentence } from './sentences';
+import { foldWord } from './words';
 
 /**
  * Direct quotations and who said them.
@@ -22,7 +23,7 @@ import { quoteSpans, splitSentences, type Sentence } from './sentences';
  * @example extractQuotes('"We stay," Rutte said.') // [{ text: "We stay", speaker: "Rutte", ... }]
  */
 
-const CAP_WORD = /^\p{Lu}[\p{L}\p{M}'’\-]*$/u;
+const CAP_WORD = /^\p{Lu}[\p{L}\p{M}'’-]*$/u;
 const CONNECTORS = new Set(['de', 'van', 'von', 'der', 'bin', 'al', 'da', 'di', 'del', 'la', 'le', 'el', 'ibn', 'dos', 'du', 'e']);
 const AUX = new Set(['je', 'su', 'has', 'had', 'have', 'also', 'later', 'then', 'e', 'ka', 'kane', 'reportedly', 'once', 'previously']);
 const ARTICLES = new Set(['the', 'a', 'an']);
@@ -46,10 +47,10 @@ interface Word {
 function words(text: string, base: number): Word[] {
   const out: Word[] = [];
   for (const m of text.matchAll(/[\p{L}\p{M}\p{N}'’\-.]+/gu)) {
-    const raw = m[0].replace(/[.'’\-]+$/u, '').replace(/^['’]+/u, '');
+    const raw = m[0].replace(/[.'’-]+$/u, '').replace(/^['’]+/u, '');
     if (!raw) continue;
     const start = base + (m.index ?? 0) + m[0].indexOf(raw);
-    out.push({ text: raw, folded: fold(raw), start, end: start + raw.length });
+    out.push({ text: raw, folded: foldWord(raw), start, end: start + raw.length });
   }
   return out;
 }
@@ -60,7 +61,7 @@ const cleanName = (name: string): string => name.replace(/['’]s$/u, '').replac
 /** Single-quoted spans: an opening mark after a space and a closing one after punctuation. */
 function singleQuoteSpans(line: string): { start: number; end: number }[] {
   const spans: { start: number; end: number }[] = [];
-  const re = /(^|[\s(\[])(['‘])(?=[\p{Lu}\p{N}])/gu;
+  const re = /(^|[\s([])(['‘])(?=[\p{Lu}\p{N}])/gu;
   for (let m = re.exec(line); m; m = re.exec(line)) {
     const open = m.index + (m[1]?.length ?? 0);
     const close = /[,.!?…](['’])(?=[\s,;:)\]]|$)/u.exec(line.slice(open + 1));
@@ -100,12 +101,48 @@ function findSpans(text: string): Span[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
-/** Match a speech verb at the start of folded words; returns how many words it spans. */
-function verbAt(ws: readonly Word[], at: number, config: TakeawaysConfig): number {
-  for (const verb of config.quotes.speechVerbs) {
-    const parts = verb.split(' ');
-    if (parts.every((p, k) => ws[at + k]?.folded === p)) return parts.length;
+/** Phrases (folded, space-separated) indexed by their first word, longest first. */
+type PhraseIndex = ReadonlyMap<string, readonly (readonly string[])[]>;
+
+function phraseIndex(phrases: readonly string[]): PhraseIndex {
+  const index = new Map<string, string[][]>();
+  for (const phrase of phrases) {
+    const parts = phrase.split(' ');
+    const list = index.get(parts[0] ?? '') ?? [];
+    list.push(parts);
+    index.set(parts[0] ?? '', list);
   }
+  for (const list of index.values()) list.sort((a, b) => b.length - a.length);
+  return index;
+}
+
+const indexes = new WeakMap<TakeawaysConfig, { verbs: PhraseIndex; titles: PhraseIndex; titleWords: ReadonlySet<string> }>();
+function indexFor(config: TakeawaysConfig): { verbs: PhraseIndex; titles: PhraseIndex; titleWords: ReadonlySet<string> } {
+  let found = indexes.get(config);
+  if (!found) {
+    found = {
+      verbs: phraseIndex(config.quotes.speechVerbs),
+      titles: phraseIndex(config.quotes.titles),
+      titleWords: new Set(config.quotes.titles.flatMap((t) => t.split(' '))),
+    };
+    indexes.set(config, found);
+  }
+  return found;
+}
+
+/** Length in words of the phrase of `index` that starts at `folded[at]`, or 0. */
+function phraseAt(folded: readonly string[], at: number, index: PhraseIndex): number {
+  const list = index.get(folded[at] ?? '');
+  if (!list) return 0;
+  for (const parts of list) if (parts.every((p, k) => folded[at + k] === p)) return parts.length;
+  return 0;
+}
+
+/** Match a speech verb at word `at`; returns how many words it spans. */
+function verbAt(ws: readonly Word[], at: number, config: TakeawaysConfig): number {
+  const list = indexFor(config).verbs.get(ws[at]?.folded ?? '');
+  if (!list) return 0;
+  for (const parts of list) if (parts.every((p, k) => ws[at + k]?.folded === p)) return parts.length;
   return 0;
 }
 
@@ -132,7 +169,7 @@ function nameRunForward(ws: readonly Word[], first: number, config: TakeawaysCon
     const prev = run[run.length - 1];
     if (prev && w.start - prev.end > 1) break;
     if (CAP_WORD.test(w.text) || (CONNECTORS.has(w.folded) && run.length > 0 && CAP_WORD.test(ws[i + 1]?.text ?? ''))) run.push(w);
-    else if (run.length === 0 && (config.quotes.titles.includes(w.folded) || ARTICLES.has(w.folded))) continue;
+    else if (run.length === 0 && (indexFor(config).titleWords.has(w.folded) || ARTICLES.has(w.folded))) continue;
     else break;
   }
   return run.length > 0 ? run.map((w) => w.text).join(' ') : null;
@@ -203,24 +240,39 @@ function namesIn(sentence: Sentence, config: TakeawaysConfig): string[] {
 /** A name without the titles before it: "NATO Secretary General Mark Rutte" → "Mark Rutte". */
 function stripTitles(name: string, config: TakeawaysConfig): string {
   const parts = name.split(' ');
-  const folded = parts.map((p) => fold(p));
+  const folded = parts.map((p) => foldWord(p));
+  const titles = indexFor(config).titles;
   let from = 0;
   for (let i = 0; i < parts.length - 1; i++) {
-    for (const title of config.quotes.titles) {
-      const t = title.split(' ');
-      if (i + t.length < parts.length && t.every((w, k) => folded[i + k] === w)) from = Math.max(from, i + t.length);
-    }
+    const n = phraseAt(folded, i, titles);
+    if (n > 0 && i + n < parts.length) from = Math.max(from, i + n);
   }
   return parts.slice(from).join(' ');
 }
 
-/** The fullest form of a name the article uses: "Rutte" → "Mark Rutte". */
-function fullest(name: string, known: readonly string[]): string {
-  const key = fold(name);
+const NAME_CHAR = /[\p{L}\p{M}]/u;
+
+/** The fullest form of a name the article uses: "Rutte" → "Mark Rutte" (titles dropped, at most 4 words). */
+function fullest(name: string, text: string, config: TakeawaysConfig): string {
+  const last = name.split(' ').pop() ?? name;
   let best = name;
-  for (const k of known) {
-    const fk = fold(k);
-    if (fk.length > fold(best).length && (fk.endsWith(` ${key}`) || fk.startsWith(`${key} `)) && k.split(' ').length <= 4) best = k;
+  for (let at = text.indexOf(last); at >= 0; at = text.indexOf(last, at + last.length)) {
+    if (NAME_CHAR.test(text.charAt(at + last.length)) || NAME_CHAR.test(text.charAt(at - 1))) continue;
+    // Up to four capitalised words right before this occurrence, separated by single spaces.
+    const head = text.slice(Math.max(0, at - 80), at);
+    const words = head.split(' ');
+    words.pop(); // the empty string before the surname
+    const run: string[] = [];
+    for (let k = words.length - 1; k >= 0 && run.length < 4; k--) {
+      const w = words[k] ?? '';
+      if (!CAP_WORD.test(w) || /[\n\t]/.test(w)) break;
+      run.unshift(w);
+    }
+    if (head.length > 0 && !head.endsWith(' ')) continue;
+    const parts = stripTitles([...run, last].join(' '), config).split(' ');
+    while (parts.length > 1 && config.quotes.nonNames.has(foldWord(parts[0] ?? ''))) parts.shift();
+    const candidate = parts.join(' ');
+    if (parts.length <= 4 && candidate.length > best.length && fold(candidate).endsWith(fold(name))) best = candidate;
   }
   return best;
 }
@@ -229,23 +281,41 @@ export function extractQuotes(text: string, config: TakeawaysConfig = takeawaysC
   const spans = findSpans(text);
   if (spans.length === 0) return [];
   const sentences = splitSentences(text, config);
-  const known = sentences.flatMap((s) => namesIn(s, config));
+  const namesCache = new Map<number, string[]>();
+  const namesOf = (k: number): string[] => {
+    let names = namesCache.get(k);
+    if (!names) {
+      const s = sentences[k];
+      names = s ? namesIn(s, config) : [];
+      namesCache.set(k, names);
+    }
+    return names;
+  };
+  const fullNames = new Map<string, string>();
+  const full = (name: string): string => {
+    let found = fullNames.get(name);
+    if (found === undefined) {
+      found = fullest(name, text, config);
+      fullNames.set(name, found);
+    }
+    return found;
+  };
   const sentenceAt = (offset: number): number => {
     let lo = 0;
     let hi = sentences.length - 1;
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if ((sentences[mid]?.start ?? 0) <= offset) (found = mid), (lo = mid + 1);
-      else hi = mid - 1;
+      if ((sentences[mid]?.start ?? 0) <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
     return found;
   };
   const resolvePronoun = (si: number): string | null => {
     for (let k = si - 1; k >= Math.max(0, si - 3); k--) {
-      const s = sentences[k];
-      if (!s) continue;
-      const names = namesIn(s, config);
+      const names = namesOf(k);
       if (names[0]) return names[0];
     }
     return null;
@@ -292,17 +362,17 @@ export function extractQuotes(text: string, config: TakeawaysConfig = takeawaysC
     }
 
     let name: string | null = null;
-    if (speaker?.kind === 'name') name = fullest(stripTitles(cleanName(speaker.text), config), known);
+    if (speaker?.kind === 'name') name = full(stripTitles(cleanName(speaker.text), config));
     else if (speaker?.kind === 'description') name = cleanName(speaker.text);
     else if (speaker?.kind === 'pronoun') {
       const resolved = resolvePronoun(si);
-      name = resolved ? fullest(resolved, known) : null;
+      name = resolved ? full(resolved) : null;
     } else if (speaker?.kind === 'subject') {
       const s = sentences[si];
       const own = s ? namesIn({ ...s, text: text.slice(s.start, span.start) }, config)[0] : undefined;
       const ownPronoun = s && config.quotes.speakerPronouns.has(fold(/^[\p{L}]+/u.exec(s.text)?.[0] ?? ''));
       const resolved = ownPronoun ? resolvePronoun(si) : (own ?? resolvePronoun(si));
-      name = resolved ? fullest(resolved, known) : null;
+      name = resolved ? full(resolved) : null;
     }
 
     const wholeSentence = /^\p{Lu}/u.test(quoted) && wordCount >= config.quotes.minWords + 2;

@@ -28,10 +28,12 @@ export interface Sentence {
 }
 
 const END = /([.!?…]+)(["'”’»“)\]]*)(\s+)/gu;
+/** Opening double quotation marks and the marks that close them. */
+const CLOSERS: Readonly<Record<string, string>> = { '"': '"', '“': '”', '„': '“”', '«': '»' };
 const OPENERS = new Set(['"', "'", '“', '‘', '«', '„', '(', '[', '‚']);
 const UPPER_OR_DIGIT = /[\p{Lu}\p{N}]/u;
 const LAST_WORD = /([\p{L}.]+)$/u;
-const FIRST_WORD = /^["'“‘«„(\[]*([\p{L}]+)/u;
+const FIRST_WORD = /^["'“‘«„([]*([\p{L}]+)/u;
 
 interface Span {
   readonly start: number;
@@ -46,10 +48,11 @@ export function quoteSpans(line: string, maxChars: number): Span[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (open < 0) {
-      if (ch === '"') (open = i), (closer = '"');
-      else if (ch === '“') (open = i), (closer = '”');
-      else if (ch === '„') (open = i), (closer = '“”');
-      else if (ch === '«') (open = i), (closer = '»');
+      const close = ch === undefined ? undefined : CLOSERS[ch];
+      if (close !== undefined) {
+        open = i;
+        closer = close;
+      }
     } else if (ch !== undefined && closer.includes(ch)) {
       if (i - open <= maxChars) spans.push({ start: open, end: i + 1 });
       open = -1;
@@ -73,7 +76,7 @@ export function splitSentences(text: string, config: TakeawaysConfig = takeaways
 }
 
 function splitLine(line: string, base: number, paragraph: number, config: TakeawaysConfig, out: Sentence[]): void {
-  const { abbreviations, numberAbbreviations, quoteSpanMaxChars } = config.sentences;
+  const { quoteSpanMaxChars } = config.sentences;
   const spans = line.includes('"') || /[“„«]/.test(line) ? quoteSpans(line, quoteSpanMaxChars) : [];
   let start = 0;
   END.lastIndex = 0;
