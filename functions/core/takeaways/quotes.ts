@@ -55,8 +55,22 @@ function words(text: string, base: number): Word[] {
   return out;
 }
 
-/** Strip a possessive ('s) and trailing punctuation from a name. */
-const cleanName = (name: string): string => name.replace(/['’]s$/u, '').replace(/[,.;:]+$/, '').trim();
+/** Strip possessives ("Liverpool's Glen Johnson" → "Glen Johnson", "Rutte's" → "Rutte") and trailing punctuation. */
+const cleanName = (name: string): string =>
+  name.replace(/^.*['’]s\s+(?=\p{Lu})/u, '').replace(/['’]s$/u, '').replace(/[,.;:]+$/, '').trim();
+
+/**
+ * Whether a single capitalised word is a proper noun in this text: it also appears in the
+ * middle of a sentence, where only names are capitalised ("Scroll", "Despite" never do).
+ */
+function properNoun(word: string, text: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+    if (/[\p{L}\p{M}]/u.test(text.charAt(at + word.length))) continue;
+    const before = text.slice(Math.max(0, at - 2), at);
+    if (/^[\p{Ll}\p{N},;:)] $/u.test(before)) return true;
+  }
+  return false;
+}
 
 /** Single-quoted spans: an opening mark after a space and a closing one after punctuation. */
 function singleQuoteSpans(line: string): { start: number; end: number }[] {
@@ -222,7 +236,7 @@ function speakerAfter(ws: readonly Word[], from: number, config: TakeawaysConfig
 }
 
 /** Names in the sentence, first one first, titles and non-names left out. */
-function namesIn(sentence: Sentence, config: TakeawaysConfig): string[] {
+function namesIn(sentence: Sentence, text: string, config: TakeawaysConfig): string[] {
   const ws = words(sentence.text, sentence.start);
   const out: string[] = [];
   for (let i = 0; i < ws.length; i++) {
@@ -231,7 +245,8 @@ function namesIn(sentence: Sentence, config: TakeawaysConfig): string[] {
     const name = nameRunForward(ws, i, config);
     if (!name) continue;
     const cleaned = stripTitles(cleanName(name), config);
-    if (cleaned && !config.quotes.nonNames.has(fold(cleaned))) out.push(cleaned);
+    const single = !cleaned.includes(' ');
+    if (cleaned && !config.quotes.nonNames.has(fold(cleaned)) && !(single && i === 0 && !properNoun(cleaned, text))) out.push(cleaned);
     i += name.split(' ').length - 1;
   }
   return out;
@@ -269,7 +284,7 @@ function fullest(name: string, text: string, config: TakeawaysConfig): string {
       run.unshift(w);
     }
     if (head.length > 0 && !head.endsWith(' ')) continue;
-    const parts = stripTitles([...run, last].join(' '), config).split(' ');
+    const parts = stripTitles(cleanName([...run, last].join(' ')), config).split(' ');
     while (parts.length > 1 && config.quotes.nonNames.has(foldWord(parts[0] ?? ''))) parts.shift();
     const candidate = parts.join(' ');
     if (parts.length <= 4 && candidate.length > best.length && fold(candidate).endsWith(fold(name))) best = candidate;
@@ -286,7 +301,7 @@ export function extractQuotes(text: string, config: TakeawaysConfig = takeawaysC
     let names = namesCache.get(k);
     if (!names) {
       const s = sentences[k];
-      names = s ? namesIn(s, config) : [];
+      names = s ? namesIn(s, text, config) : [];
       namesCache.set(k, names);
     }
     return names;
@@ -369,7 +384,7 @@ export function extractQuotes(text: string, config: TakeawaysConfig = takeawaysC
       name = resolved ? full(resolved) : null;
     } else if (speaker?.kind === 'subject') {
       const s = sentences[si];
-      const own = s ? namesIn({ ...s, text: text.slice(s.start, span.start) }, config)[0] : undefined;
+      const own = s ? namesIn({ ...s, text: text.slice(s.start, span.start) }, text, config)[0] : undefined;
       const ownPronoun = s && config.quotes.speakerPronouns.has(fold(/^[\p{L}]+/u.exec(s.text)?.[0] ?? ''));
       const resolved = ownPronoun ? resolvePronoun(si) : (own ?? resolvePronoun(si));
       name = resolved ? full(resolved) : null;
