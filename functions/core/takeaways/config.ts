@@ -40,6 +40,7 @@ export interface TakeawaysConfig {
       readonly terms: number;
       readonly pronounStart: number;
       readonly quoted: number;
+      readonly firstPerson: number;
     };
     readonly positionHalfLife: number;
     readonly idealWords: number;
@@ -51,6 +52,7 @@ export interface TakeawaysConfig {
     readonly iterations: number;
     /** Folded word sequences, longest first. */
     readonly dependentStarts: readonly string[];
+    readonly danglingEnds: ReadonlySet<string>;
     readonly pronounStarts: ReadonlySet<string>;
     readonly skip: readonly RegExp[];
     readonly stopwords: ReadonlySet<string>;
@@ -159,6 +161,7 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
         terms: num(w, 'terms', 'extractive.weights.', 0, 10),
         pronounStart: num(w, 'pronounStart', 'extractive.weights.', 0, 10),
         quoted: num(w, 'quoted', 'extractive.weights.', 0, 10),
+        firstPerson: num(w, 'firstPerson', 'extractive.weights.', 0, 10),
       },
       positionHalfLife: num(xt, 'positionHalfLife', 'extractive.', 0.1, 1000),
       idealWords: num(xt, 'idealWords', 'extractive.', 1, 200),
@@ -168,6 +171,7 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
       damping: num(xt, 'damping', 'extractive.', 0, 1),
       iterations: num(xt, 'iterations', 'extractive.', 1, 1000),
       dependentStarts: longestFirst(strings(xt, 'dependentStarts', 'extractive.')),
+      danglingEnds: foldSet(strings(xt, 'danglingEnds', 'extractive.')),
       pronounStarts: foldSet(strings(xt, 'pronounStarts', 'extractive.')),
       skip,
       stopwords: foldSet(strings(xt, 'stopwords', 'extractive.')),

@@ -66,10 +66,19 @@ function balancedQuotes(text: string): boolean {
   return count(/"/g) % 2 === 0 && count(/[“”„]/g) % 2 === 0 && count(/«/g) === count(/»/g);
 }
 
+// English first person outside quotation marks: a quotation that lost its marks. Case-sensitive,
+// so the Serbian conjunction "i" and the country code "US" do not count.
+const FIRST_PERSON = /(?:^|[^\p{L}'’])(?:I|I['’](?:m|ve|d|ll)|[Mm]y|[Ww]e|[Oo]ur)(?![\p{L}'’])/u;
+const QUOTED = /["“„«][^"”“»]*["”“»]/gu;
+
+function unquoted(text: string): string {
+  return text.replace(QUOTED, ' ');
+}
+
 /** The share of the sentence's characters that sit inside double quotation marks. */
 function quotedShare(text: string): number {
   let inside = 0;
-  for (const m of text.matchAll(/["“„«][^"”“»]*["”“»]/gu)) inside += m[0].length;
+  for (const m of text.matchAll(QUOTED)) inside += m[0].length;
   return inside / Math.max(1, text.length);
 }
 
@@ -93,6 +102,7 @@ function classifyCandidate(s: Sentence, all: readonly string[], joined: string, 
     words <= x.maxWords &&
     text.length <= x.maxChars &&
     balancedQuotes(text) &&
+    !x.danglingEnds.has(all[all.length - 1] ?? '') &&
     !startsWithAny(joined, x.dependentStarts);
   return { kind: strict ? 'strict' : 'relaxed', pronoun };
 }
@@ -216,6 +226,7 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
     for (const t of terms) if (n.joined.includes(t)) termHits++;
     const length = Math.abs(Math.log(n.words / x.idealWords));
     const quoted = quotedShare(n.sentence.text);
+    const firstPerson = FIRST_PERSON.test(unquoted(n.sentence.text)) ? 1 : 0;
     score.set(
       n,
       x.weights.centrality * centrality +
@@ -223,7 +234,8 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
         x.weights.title * title +
         x.weights.terms * Math.min(1, termHits / 2) -
         x.lengthPenalty * length -
-        x.weights.quoted * quoted,
+        x.weights.quoted * quoted -
+        x.weights.firstPerson * firstPerson,
     );
   }
 

@@ -213,6 +213,18 @@ describe('extractive takeaways', () => {
     }
   });
 
+  it('leaves out fragments that end on a conjunction or an article (a lost line break: "… Cassell and .")', () => {
+    const text = [
+      'Two lawyers for the plaintiff filed a new lawsuit against the former minister in Podgorica on Monday.',
+      'In a filing in the higher court last week, the two lawyers and .',
+      'Edwards said their client had been pressured to withdraw her earlier complaint against the ministry.',
+      'The former minister denied the claims and said he would sue the lawyers for defamation.',
+    ].join(' ');
+    const texts = extractiveTakeaways({ text }).map((t) => t.text);
+    expect(texts).toHaveLength(3);
+    expect(texts.some((t) => t.endsWith('and .'))).toBe(false);
+  });
+
   it('prefers sentences with the regional terms found by relevance when other signals tie', () => {
     const text = [
       'Talks on the new trade rules opened on Monday in the capital.',
