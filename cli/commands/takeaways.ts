@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { removeBoilerplate } from '../../functions/core/boilerplate';
 import { htmlToText } from '../../functions/core/html-text';
 import { classify } from '../../functions/core/relevance/classify';
+import type { Takeaways } from '../../functions/core/model';
 import { extractTakeaways } from '../../functions/core/takeaways/index';
 import { optionalString, readJsonLines, writeJson, type Io } from '../io';
 
@@ -12,6 +13,20 @@ import { optionalString, readJsonLines, writeJson, type Io } from '../io';
  * found by relevance passed in). `--quotes` adds "quotes": [{text, speaker}]. A bad line
  * yields {id, error} and the run goes on.
  */
+export interface TakeawaysRequest {
+  readonly title?: string;
+  readonly body?: string;
+  readonly html?: string;
+}
+
+/** One request as the pipeline would see it: HTML to text, boilerplate removed, regional terms from relevance. */
+export function takeawaysOf(request: TakeawaysRequest): { text: string; takeaways: Takeaways } {
+  const raw = request.html !== undefined ? htmlToText(request.html) : (request.body ?? '').replace(/\r\n?/g, '\n');
+  const text = removeBoilerplate(raw);
+  const terms = classify({ title: request.title, content: text }).matched.map((m) => m.text);
+  return { text, takeaways: extractTakeaways({ title: request.title, text, terms }) };
+}
+
 export async function takeawaysCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { quotes: { type: 'boolean', default: false } } });
   let bad = 0;
@@ -24,10 +39,7 @@ export async function takeawaysCommand(argv: string[], io: Io): Promise<number> 
       writeJson(io, { id, error: { code: 'bad_input', message: error ?? 'expected a "body" or "html" string' } });
       continue;
     }
-    const title = optionalString(value, 'title');
-    const text = removeBoilerplate(html !== undefined ? htmlToText(html) : (body ?? '').replace(/\r\n?/g, '\n'));
-    const terms = classify({ title, content: text }).matched.map((m) => m.text);
-    const result = extractTakeaways({ title, text, terms });
+    const { takeaways: result } = takeawaysOf({ title: optionalString(value, 'title'), body, html });
     writeJson(io, {
       id,
       takeaways: result.items.map((t) => t.text),
