@@ -18,7 +18,7 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   run: { run: runCommand, summary: 'run [--feeds FILE] [--data DIR] [--json]   one full ingest cycle on local emulators' },
   parse: { run: parseCommand, summary: 'parse FILE... [--items]                    feed files through the pipeline, without storing' },
   classify: { run: classifyCommand, summary: 'classify < items.jsonl                     relevance and countries per item' },
-  takeaways: { run: takeawaysCommand, summary: 'takeaways < articles.jsonl                 key takeaways per article' },
+  takeaways: { run: takeawaysCommand, summary: 'takeaways [--quotes] < articles.jsonl      key takeaways per article' },
   query: { run: queryCommand, summary: 'query [--country CC] [--since ISO] [--until ISO] [--feed ID] [--limit N] [--data DIR]' },
   show: { run: showCommand, summary: 'show ID [--data DIR] [--pretty]            one stored article as JSON' },
 };

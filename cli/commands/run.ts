@@ -12,7 +12,8 @@ const DEMO_DIR = fileURLToPath(new URL('../../feeds/demo/', import.meta.url));
 const DEMO_DYNAMIC = ['balkan-wire.xml', 'southeast-atom.xml'];
 
 /**
- * `wbnews run [--feeds FILE] [--data DIR] [--json]`: one full ingest cycle on this machine.
+ * `wbnews run [--feeds FILE] [--data DIR] [--json] [--allow-loopback]`: one full ingest cycle on
+ * this machine. `--allow-loopback` lets `fullText` feeds fetch article pages from 127.0.0.1.
  * Progress lines go to stderr; with --json (or when stdout is not a terminal) one JSON line per
  * feed and a summary line go to stdout.
  */
@@ -24,6 +25,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       data: { type: 'string' },
       json: { type: 'boolean', default: false },
       'timeout-ms': { type: 'string' },
+      'allow-loopback': { type: 'boolean', default: false },
     },
   });
   const json = values.json || !(io.stdout as NodeJS.WriteStream).isTTY;
@@ -42,6 +44,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       aws,
       feeds,
       fetchOptions: timeoutMs ? { timeoutMs } : {},
+      // The demo serves everything from 127.0.0.1; a feeds file gets loopback pages only on request.
+      allowLoopback: server !== undefined || values['allow-loopback'],
       onOutcome: (outcome) => {
         io.stderr.write(`${progressLine(outcome)}\n`);
         if (json) writeJson(io, { type: 'feed', ...outcome });

@@ -1,13 +1,34 @@
-import { htmlToText } from '../../functions/core/html-text';
+import { parseArgs } from 'node:util';
 import { removeBoilerplate } from '../../functions/core/boilerplate';
+import { htmlToText } from '../../functions/core/html-text';
+import { classify } from '../../functions/core/relevance/classify';
+import type { Takeaways } from '../../functions/core/model';
 import { extractTakeaways } from '../../functions/core/takeaways/index';
 import { optionalString, readJsonLines, writeJson, type Io } from '../io';
 
 /**
- * `wbnews takeaways`: JSON lines {id, title, body} or {id, title, html} on stdin; stdout gets
- * {id, takeaways: [...], method} per line, same order. A bad line yields {id, error}.
+ * `wbnews takeaways [--quotes]`: JSON lines {id, title, body} or {id, title, html} on stdin;
+ * stdout gets {id, takeaways: [...], method} per line, same order, exactly as the pipeline
+ * computes them (HTML converted and boilerplate removed as in normalization, the regional terms
+ * found by relevance passed in). `--quotes` adds "quotes": [{text, speaker}]. A bad line
+ * yields {id, error} and the run goes on.
  */
-export async function takeawaysCommand(_argv: string[], io: Io): Promise<number> {
+export interface TakeawaysRequest {
+  readonly title?: string;
+  readonly body?: string;
+  readonly html?: string;
+}
+
+/** One request as the pipeline would see it: HTML to text, boilerplate removed, regional terms from relevance. */
+export function takeawaysOf(request: TakeawaysRequest): { text: string; takeaways: Takeaways } {
+  const raw = request.html !== undefined ? htmlToText(request.html) : (request.body ?? '').replace(/\r\n?/g, '\n');
+  const text = removeBoilerplate(raw);
+  const terms = classify({ title: request.title, content: text }).matched.map((m) => m.text);
+  return { text, takeaways: extractTakeaways({ title: request.title, text, terms }) };
+}
+
+export async function takeawaysCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { quotes: { type: 'boolean', default: false } } });
   let bad = 0;
   for await (const { value, error } of readJsonLines(io.stdin)) {
     const id = value?.['id'] ?? null;
@@ -18,9 +39,13 @@ export async function takeawaysCommand(_argv: string[], io: Io): Promise<number>
       writeJson(io, { id, error: { code: 'bad_input', message: error ?? 'expected a "body" or "html" string' } });
       continue;
     }
-    const text = html !== undefined ? removeBoilerplate(htmlToText(html)) : body ?? '';
-    const result = extractTakeaways({ title: optionalString(value, 'title'), text });
-    writeJson(io, { id, takeaways: result.items.map((t) => t.text), method: result.method });
+    const { takeaways: result } = takeawaysOf({ title: optionalString(value, 'title'), body, html });
+    writeJson(io, {
+      id,
+      takeaways: result.items.map((t) => t.text),
+      method: result.method,
+      ...(values.quotes ? { quotes: (result.quotes ?? []).map((q) => ({ text: q.text, speaker: q.speaker })) } : {}),
+    });
   }
   if (bad > 0) io.stderr.write(`${bad} bad input line(s)\n`);
   return 0;

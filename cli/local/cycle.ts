@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { S3DynamoArticleStore } from '../../functions/adapters/article-store';
 import { DynamoFeedStateStore } from '../../functions/adapters/feed-state-store';
+import { createFullTextFetcher } from '../../functions/adapters/full-text';
 import { DEFAULT_FETCH_OPTIONS, fetchUrl, type FetchOptions } from '../../functions/adapters/http-fetch';
 import { MemoryFeedQueue } from '../../functions/adapters/queue';
 import { S3RawStore } from '../../functions/adapters/raw-store';
@@ -28,6 +29,14 @@ export interface CycleOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly onOutcome?: (outcome: FeedOutcome) => void;
+  /**
+   * Let `fullText` feeds fetch article pages from loopback addresses (127.0.0.0/8, ::1): the
+   * local demo serves its pages from 127.0.0.1. Every other non-public address stays refused.
+   * Default false.
+   */
+  readonly allowLoopback?: boolean;
+  /** Pause between two article-page requests to the same host (default 1000 ms). */
+  readonly fullTextDelayMs?: number;
 }
 
 export interface CycleSummary {
@@ -97,9 +106,17 @@ export async function runCycle(options: CycleOptions): Promise<CycleResult> {
   const dispatched = await dispatch();
 
   const outcomes: FeedOutcome[] = [];
+  const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...options.fetchOptions };
   const ingest = createIngestHandler({
     fetch: fetchUrl,
-    fetchOptions: { ...DEFAULT_FETCH_OPTIONS, ...options.fetchOptions },
+    fetchOptions,
+    fullText: createFullTextFetcher({
+      fetch: fetchUrl,
+      fetchOptions,
+      ssrf: { allowLoopback: options.allowLoopback ?? false },
+      delayMs: options.fullTextDelayMs,
+      logger,
+    }),
     articles: new S3DynamoArticleStore(aws.s3, aws.dynamo, { bucket: aws.names.bucket, table: aws.names.articlesTable }),
     feedStates,
     raw: new S3RawStore(aws.s3, aws.names.bucket),

@@ -17,6 +17,11 @@ export interface FetchOptions {
   readonly etag?: string;
   readonly lastModified?: string;
   readonly accept?: string;
+  /**
+   * Connection agents to use instead of Node's global ones (the full-text fetcher passes the
+   * SSRF guard's, which check every address at connect time, redirects included).
+   */
+  readonly agents?: { readonly http: http.Agent; readonly https: https.Agent };
 }
 
 export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
@@ -101,7 +106,8 @@ function requestOnce(url: string, options: FetchOptions, deadline: number, conte
       remaining,
     );
 
-    const request = client.get(parsed, { headers }, (res) => {
+    const agent = parsed.protocol === 'https:' ? options.agents?.https : options.agents?.http;
+    const request = client.get(parsed, { headers, ...(agent ? { agent } : {}) }, (res) => {
       const status = res.statusCode ?? 0;
       const location = header(res.headers.location);
       if (status >= 300 && status < 400 && status !== 304 && location) {

@@ -81,9 +81,21 @@ export interface Takeaway {
   readonly end: number | null;
 }
 
+/** A direct quotation in the article and who said it, with its offsets in `Article.content`. */
+export interface Quote {
+  /** The quoted words, without the quotation marks. */
+  readonly text: string;
+  /** The speaker's name as the article gives it ("Mark Rutte"), a description ("the ministry"), or null when unattributed. */
+  readonly speaker: string | null;
+  readonly start: number;
+  readonly end: number;
+}
+
 export interface Takeaways {
   readonly method: 'explicit' | 'extractive';
   readonly items: readonly Takeaway[];
+  /** Direct quotations with their speakers, in document order (absent in articles stored before it existed). */
+  readonly quotes?: readonly Quote[];
 }
 
 export interface Article {

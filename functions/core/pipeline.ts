@@ -45,9 +45,10 @@ export function normalizeFeed(parsed: ParsedFeed, ctx: FeedContext): ArticleDraf
   return [...byId.values()];
 }
 
-/** Add relevance and takeaways to a draft. */
+/** Add relevance and takeaways to a draft; the regional terms relevance found steer the takeaways. */
 export function enrichArticle(draft: ArticleDraft): Article {
   const relevance = classify({ title: draft.title, summary: draft.summary, content: draft.content });
-  const takeaways = extractTakeaways({ title: draft.title, text: draft.content });
+  const terms = relevance.matched.map((m) => m.text);
+  const takeaways = extractTakeaways({ title: draft.title, text: draft.content, terms });
   return { ...draft, relevance, takeaways };
 }

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3DynamoArticleStore } from '../adapters/article-store';
 import { intEnv, requireEnv } from '../adapters/env';
 import { DynamoFeedStateStore } from '../adapters/feed-state-store';
+import { createFullTextFetcher } from '../adapters/full-text';
 import { DEFAULT_FETCH_OPTIONS, fetchUrl } from '../adapters/http-fetch';
 import { jsonLogger } from '../adapters/json-logger';
 import { S3RawStore } from '../adapters/raw-store';
@@ -15,15 +16,18 @@ const bucket = requireEnv('ARTICLES_BUCKET');
 const dynamo = new DynamoDBClient({});
 const s3 = new S3Client({});
 const logger = jsonLogger('wbnews-ingest');
+const fetchOptions = {
+  ...DEFAULT_FETCH_OPTIONS,
+  timeoutMs: intEnv('FETCH_TIMEOUT_MS', DEFAULT_FETCH_OPTIONS.timeoutMs),
+  maxBytes: intEnv('FETCH_MAX_BYTES', DEFAULT_FETCH_OPTIONS.maxBytes),
+  userAgent: process.env['USER_AGENT'] || DEFAULT_FETCH_OPTIONS.userAgent,
+};
 
 export const handler = createIngestHandler({
   fetch: fetchUrl,
-  fetchOptions: {
-    ...DEFAULT_FETCH_OPTIONS,
-    timeoutMs: intEnv('FETCH_TIMEOUT_MS', DEFAULT_FETCH_OPTIONS.timeoutMs),
-    maxBytes: intEnv('FETCH_MAX_BYTES', DEFAULT_FETCH_OPTIONS.maxBytes),
-    userAgent: process.env['USER_AGENT'] || DEFAULT_FETCH_OPTIONS.userAgent,
-  },
+  fetchOptions,
+  // Article pages of `fullText` feeds: public addresses only (never loopback in the cloud).
+  fullText: createFullTextFetcher({ fetch: fetchUrl, fetchOptions, ssrf: { allowLoopback: false }, logger }),
   articles: new S3DynamoArticleStore(s3, dynamo, { bucket, table: requireEnv('ARTICLES_TABLE') }),
   feedStates: new DynamoFeedStateStore(dynamo, requireEnv('FEEDS_TABLE')),
   raw: new S3RawStore(s3, bucket),

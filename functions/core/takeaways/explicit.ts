@@ -1,11 +1,16 @@
-import config from '../../../data/takeaways.json' with { type: 'json' };
 import { fold } from '../text-fold';
 import type { Takeaway } from '../model';
+import { takeawaysConfig, type TakeawaysConfig } from './config';
 
 /**
- * Find the article's own takeaways list: a heading such as "Key Takeaways" (data/takeaways.json
- * lists them, in English and the region's languages, folded) followed by bullet lines. HTML lists
- * arrive here as "• item" lines (html-text.ts), so one detector serves both HTML and plain text.
+ * Find the article's own takeaways list: a heading such as "Key Takeaways", "TL;DR", "Ukratko",
+ * "Pikat kryesore" or "Клучни пораки" (data/takeaways.json lists them; they are compared
+ * folded, so any script and case matches) followed by bullet lines (•, -, *, ·, – ... or "1.").
+ * HTML lists arrive here as "• item" lines (html-text.ts), so one detector serves HTML and
+ * plain text. Items come back verbatim, with white space collapsed, and with their offsets.
+ *
+ * @example findExplicitList('Intro.\n\nKey points:\n- One thing.\n- Another.')?.items.map((i) => i.text)
+ * // ["One thing.", "Another."]
  */
 
 export interface ExplicitList {
@@ -15,43 +20,55 @@ export interface ExplicitList {
   readonly end: number;
 }
 
-const HEADINGS = new Set(config.headings.map((h) => fold(h)));
-const BULLET = new RegExp(`^\\s*(?:${config.bullets.map((b) => b.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|')})\\s+(.+)$`);
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-function isHeading(line: string): boolean {
-  const key = fold(line).replace(/[:：.!]+$/, '').replace(/\s+/g, ' ').trim();
-  return key.length > 0 && key.length <= 40 && HEADINGS.has(key);
+function bulletPattern(config: TakeawaysConfig): RegExp {
+  return new RegExp(`^\\s*(?:${config.explicit.bullets.map(escape).join('|')}|\\d{1,2}[.)])\\s+(\\S.*)$`, 'u');
 }
 
-export function findExplicitList(text: string): ExplicitList | null {
+const DEFAULT_BULLET = bulletPattern(takeawaysConfig);
+
+function isHeading(line: string, config: TakeawaysConfig): boolean {
+  const trimmed = line.trim().replace(/^#+\s*/, '');
+  if (trimmed.length === 0 || trimmed.length > config.explicit.maxHeadingChars) return false;
+  const key = fold(trimmed).replace(/[:：.!\-–—]+$/u, '').replace(/\s+/g, ' ').trim();
+  return config.explicit.headings.has(key);
+}
+
+export function findExplicitList(text: string, config: TakeawaysConfig = takeawaysConfig): ExplicitList | null {
+  const bullet = config === takeawaysConfig ? DEFAULT_BULLET : bulletPattern(config);
+  const { minItems, maxItems } = config.explicit;
   const lines = text.split('\n');
+  const starts: number[] = [];
   let offset = 0;
-  const starts = lines.map((line) => {
-    const s = offset;
+  for (const line of lines) {
+    starts.push(offset);
     offset += line.length + 1;
-    return s;
-  });
+  }
   for (let i = 0; i < lines.length; i++) {
-    if (!isHeading(lines[i] ?? '')) continue;
+    if (!isHeading(lines[i] ?? '', config)) continue;
     const items: Takeaway[] = [];
     let end = (starts[i] ?? 0) + (lines[i]?.length ?? 0);
+    let tooMany = false;
     for (let j = i + 1; j < lines.length; j++) {
       const line = lines[j] ?? '';
       if (line.trim() === '') {
-        if (items.length > 0 && !BULLET.test(lines[j + 1] ?? '')) break;
+        // One blank line may separate the heading from the list, or bullets from each other.
+        if (items.length > 0 && !bullet.test(lines[j + 1] ?? '')) break;
         continue;
       }
-      const m = BULLET.exec(line);
+      const m = bullet.exec(line);
       if (!m) break;
-      const body = (m[1] ?? '').trim();
-      const start = (starts[j] ?? 0) + line.indexOf(body);
-      items.push({ text: body, start, end: start + body.length });
-      end = start + body.length;
-      if (items.length > config.maxItems) break;
+      const raw = (m[1] ?? '').trimEnd();
+      const start = (starts[j] ?? 0) + line.indexOf(raw);
+      items.push({ text: raw.replace(/\s+/g, ' '), start, end: start + raw.length });
+      end = start + raw.length;
+      if (items.length > maxItems) {
+        tooMany = true;
+        break;
+      }
     }
-    if (items.length >= 2 && items.length <= config.maxItems) {
-      return { items, start: starts[i] ?? 0, end };
-    }
+    if (!tooMany && items.length >= minItems) return { items, start: starts[i] ?? 0, end };
   }
   return null;
 }
@@ -59,4 +76,12 @@ export function findExplicitList(text: string): ExplicitList | null {
 /** The text with the explicit list (heading and bullets) removed, for extraction. */
 export function withoutList(text: string, list: ExplicitList): string {
   return `${text.slice(0, list.start)}${text.slice(list.end)}`.replace(/\n{3,}/g, '\n\n').trim();
+}
+
+/**
+ * The text with the list blanked out (every character of the block but line breaks becomes a
+ * space): the list stays out of extraction while every offset still points into the original.
+ */
+export function maskList(text: string, list: ExplicitList): string {
+  return `${text.slice(0, list.start)}${text.slice(list.start, list.end).replace(/[^\n]/g, ' ')}${text.slice(list.end)}`;
 }

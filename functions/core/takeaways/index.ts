@@ -1,23 +1,30 @@
-import config from '../../../data/takeaways.json' with { type: 'json' };
 import type { Takeaways } from '../model';
-import { findExplicitList } from './explicit';
-import { splitSentences, MAX_SENTENCE_CHARS } from './sentences';
+import { takeawaysConfig, type TakeawaysConfig } from './config';
+import { findExplicitList, maskList } from './explicit';
+import { extractiveTakeaways } from './extractive';
+import { extractQuotes } from './quotes';
 
 /**
- * Key takeaways of an article: its own list when it has one (method "explicit"), otherwise its
- * leading sentences (method "extractive"). Offsets point into `text`.
+ * Key takeaways of an article: its own list when it has one (method "explicit", explicit.ts),
+ * otherwise 3–5 of its sentences (method "extractive", extractive.ts), plus its direct
+ * quotations with their speakers (quotes.ts). The list never feeds extraction or quotes, and
+ * every offset points into `text`.
  *
- * @example extractTakeaways({ title, text: article.content }).items.map((t) => t.text)
+ * `terms` are the regional terms the relevance step matched (RelevanceMatch.text): sentences
+ * that name them rank higher. Pure and deterministic: the same input gives the same output.
+ *
+ * @example extractTakeaways({ title, text: article.content, terms: ['Kosovo'] }).items.map((t) => t.text)
  */
-export function extractTakeaways(input: { title?: string; text: string }): Takeaways {
-  const explicit = findExplicitList(input.text);
-  if (explicit) return { method: 'explicit', items: explicit.items };
+export interface TakeawaysInput {
+  readonly title?: string;
+  readonly text: string;
+  readonly terms?: readonly string[];
+}
 
-  const candidates = splitSentences(input.text).filter(
-    (s) => s.text.length >= 40 && s.text.length <= MAX_SENTENCE_CHARS && /[.!"”’]$/.test(s.text) && !s.text.startsWith('\u2022'),
-  );
-  return {
-    method: 'extractive',
-    items: candidates.slice(0, config.leadSentences).map((s) => ({ text: s.text, start: s.start, end: s.end })),
-  };
+export function extractTakeaways(input: TakeawaysInput, config: TakeawaysConfig = takeawaysConfig): Takeaways {
+  const explicit = findExplicitList(input.text, config);
+  const text = explicit ? maskList(input.text, explicit) : input.text;
+  const quotes = extractQuotes(text, config);
+  if (explicit) return { method: 'explicit', items: explicit.items, quotes };
+  return { method: 'extractive', items: extractiveTakeaways({ title: input.title, text, terms: input.terms }, config), quotes };
 }

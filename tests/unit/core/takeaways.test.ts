@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findExplicitList, withoutList } from '../../../functions/core/takeaways/explicit';
-import { extractTakeaways } from '../../../functions/core/takeaways/index';
-import { splitSentences } from '../../../functions/core/takeaways/sentences';
+import raw from '../../../data/takeaways.json' with { type: 'json' };
+import { ConfigError } from '../../../functions/core/errors';
 import { enrichArticle, normalizeFeed, readFeedDocument } from '../../../functions/core/pipeline';
+import { compileTakeawaysConfig } from '../../../functions/core/takeaways/config';
+import { findExplicitList, maskList, withoutList } from '../../../functions/core/takeaways/explicit';
+import { extractiveTakeaways, itemCount } from '../../../functions/core/takeaways/extractive';
+import { extractTakeaways } from '../../../functions/core/takeaways/index';
+import { extractQuotes } from '../../../functions/core/takeaways/quotes';
+import { splitSentences } from '../../../functions/core/takeaways/sentences';
 
 const SEED_BULLETS = [
   'NATO stresses the importance of dialogue between Kosovo and Serbia for lasting peace.',
@@ -37,32 +42,277 @@ describe('takeaways on the seed article (the project copy in feeds/demo/balkan-w
     expect(article.content).not.toMatch(/Sources\s*$/);
   });
 
-  it('without its list, falls back to sentences from the article', async () => {
+  it('carries its two quotations, both attributed to Rutte, at their offsets', async () => {
+    const article = await seedArticle();
+    const quotes = article.takeaways.quotes ?? [];
+    expect(quotes.map((q) => q.text)).toEqual([
+      'A secure Western Balkans region means more security across the whole Euro-Atlantic area',
+      'Normalization brings greater stability, more investment opportunities, and lasting security across the whole region.',
+    ]);
+    for (const q of quotes) {
+      expect(q.speaker).toBe('Mark Rutte');
+      expect(article.content.slice(q.start, q.end)).toBe(q.text);
+    }
+  });
+
+  it('without its list, the extractive path returns 3-5 sentences of the article, no boilerplate, and the same quotes', async () => {
     const article = await seedArticle();
     const list = findExplicitList(article.content);
     expect(list).not.toBeNull();
     const rest = withoutList(article.content, list!);
-    const result = extractTakeaways({ title: article.title, text: rest });
+    const terms = article.relevance.matched.map((m) => m.text);
+    const result = extractTakeaways({ title: article.title, text: rest, terms });
     expect(result.method).toBe('extractive');
     expect(result.items.length).toBeGreaterThanOrEqual(3);
-    for (const t of result.items) expect(rest).toContain(t.text);
+    expect(result.items.length).toBeLessThanOrEqual(5);
+    const sentences = splitSentences(rest).map((s) => s.text);
+    for (const t of result.items) {
+      expect(sentences).toContain(t.text);
+      expect(rest.slice(t.start ?? 0, t.end ?? 0)).toBe(t.text);
+      expect(t.text).not.toMatch(/^(See also|Sources)/);
+      expect(SEED_BULLETS).not.toContain(t.text);
+    }
+    const starts = result.items.map((t) => t.start ?? 0);
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+    expect(result.quotes?.map((q) => q.speaker)).toEqual(['Mark Rutte', 'Mark Rutte']);
+  });
+
+  it('is deterministic', async () => {
+    const article = await seedArticle();
+    const rest = withoutList(article.content, findExplicitList(article.content)!);
+    expect(extractTakeaways({ title: article.title, text: rest })).toEqual(extractTakeaways({ title: article.title, text: rest }));
   });
 });
 
-describe('explicit lists in plain text', () => {
+describe('explicit lists', () => {
   it('reads bullet lines after a heading in the region\'s languages', () => {
     const text = 'Uvod.\n\nUkratko:\n- Prva stavka je ovde.\n- Druga stavka je ovde.\n\nOstatak teksta.';
     expect(findExplicitList(text)?.items.map((i) => i.text)).toEqual(['Prva stavka je ovde.', 'Druga stavka je ovde.']);
   });
+
+  it.each([
+    ['Key points', '•'],
+    ['TL;DR:', '*'],
+    ['At a glance', '·'],
+    ['What you need to know', '–'],
+    ['In brief', '-'],
+    ['Highlights', '•'],
+    ['Pikat kryesore', '-'],
+    ['Клучни пораки', '•'],
+    ['Најважније', '•'],
+    ['Ključne poruke', '•'],
+  ])('heading "%s" with "%s" bullets', (heading, bullet) => {
+    const text = `Lead paragraph of the story.\n\n${heading}\n${bullet} The first point of the list.\n${bullet} The second point of the list.\n${bullet} The third point.\n\nBody text follows here.`;
+    const list = findExplicitList(text);
+    expect(list?.items.map((i) => i.text)).toEqual(['The first point of the list.', 'The second point of the list.', 'The third point.']);
+    for (const item of list?.items ?? []) expect(text.slice(item.start ?? 0, item.end ?? 0)).toBe(item.text);
+  });
+
+  it('reads numbered lists and collapses white space in items', () => {
+    const list = findExplicitList('Key takeaways\n1. First  thing here.\n2) Second thing here.');
+    expect(list?.items.map((i) => i.text)).toEqual(['First thing here.', 'Second thing here.']);
+  });
+
+  it('ignores a heading without a list, a one-item list, and bullets without a heading', () => {
+    expect(findExplicitList('In brief\nThe talks resumed on Monday.\n\nMore text.')).toBeNull();
+    expect(findExplicitList('Key points\n• Only one point.\n\nMore text.')).toBeNull();
+    expect(findExplicitList('Intro.\n• One.\n• Two.')).toBeNull();
+  });
+
+  it('masking the list keeps every offset while removing it from extraction', () => {
+    const text = 'Kosovo and Serbia resumed talks in Brussels on Monday after a long pause.\n\nKey points\n• Bullet one is here.\n• Bullet two is here.\n\nThe European Union mediated the talks, officials said on Monday evening.';
+    const list = findExplicitList(text)!;
+    const masked = maskList(text, list);
+    expect(masked.length).toBe(text.length);
+    expect(masked).not.toMatch(/Bullet|Key points/);
+    expect(masked.slice(text.indexOf('The European'))).toBe(text.slice(text.indexOf('The European')));
+    const result = extractTakeaways({ text });
+    expect(result.method).toBe('explicit');
+  });
 });
 
 describe('splitSentences', () => {
-  it('does not break on abbreviations, initials or decimals', () => {
-    const text = 'Gen. Smith met Mr. J. Doe at 3.5 p.m. in St. Louis. It rained. "Why?" he asked.';
-    expect(splitSentences(text).map((s) => s.text)).toEqual([
+  const split = (text: string): string[] => splitSentences(text).map((s) => s.text);
+
+  it('does not break on abbreviations, initials, decimals or "No. 5"', () => {
+    expect(split('Gen. Smith met Mr. J. Doe at 3.5 p.m. in St. Louis. It rained. "Why?" he asked.')).toEqual([
       'Gen. Smith met Mr. J. Doe at 3.5 p.m. in St. Louis.',
       'It rained.',
       '"Why?" he asked.',
     ]);
+    expect(split('He lives at No. 5 Downing St. and works for Dr. Who. The end.')).toEqual([
+      'He lives at No. 5 Downing St. and works for Dr. Who.',
+      'The end.',
+    ]);
+  });
+
+  it('breaks after a year, and after an acronym or abbreviation when a function word follows', () => {
+    expect(split('The talks began in 2011. Both sides met in the U.S. The deal was signed by Acme Inc. The end.')).toEqual([
+      'The talks began in 2011.',
+      'Both sides met in the U.S.',
+      'The deal was signed by Acme Inc.',
+      'The end.',
+    ]);
+    expect(split('Officials in the U.S. Congress agreed.')).toEqual(['Officials in the U.S. Congress agreed.']);
+  });
+
+  it('keeps a quotation that closes on the same line in one sentence', () => {
+    expect(split('Rutte said: "We will stay. We are ready." Then he left.')).toEqual(['Rutte said: "We will stay. We are ready."', 'Then he left.']);
+    expect(split('Predsednik je rekao: „Nećemo odustati. Idemo dalje.“ Sastanak je završen.')).toEqual([
+      'Predsednik je rekao: „Nećemo odustati. Idemo dalje.“',
+      'Sastanak je završen.',
+    ]);
+  });
+
+  it('splits Serbian, Albanian and Macedonian text with their abbreviations and ordinals', () => {
+    expect(split('Sastanak je održan 15. novembra u Beogradu. Dr. Petrović je otišao.')).toEqual([
+      'Sastanak je održan 15. novembra u Beogradu.',
+      'Dr. Petrović je otišao.',
+    ]);
+    expect(split('Z. Berisha tha se do të vijë. Ai u largua.')).toEqual(['Z. Berisha tha se do të vijë.', 'Ai u largua.']);
+    expect(split('Проф. Петровски рече дека ќе дојде. Тој замина.')).toEqual(['Проф. Петровски рече дека ќе дојде.', 'Тој замина.']);
+  });
+
+  it('never joins lines: list lines and headings are their own sentences, with offsets', () => {
+    const text = 'Heading line\n• A list item\nA paragraph. Another one.';
+    const sentences = splitSentences(text);
+    expect(sentences.map((s) => s.text)).toEqual(['Heading line', '• A list item', 'A paragraph.', 'Another one.']);
+    for (const s of sentences) expect(text.slice(s.start, s.end)).toBe(s.text);
+    expect(sentences.map((s) => s.paragraph)).toEqual([0, 1, 2, 2]);
+  });
+});
+
+// An article written for these tests: lead, context, a quote, boilerplate, a question, a dependent sentence.
+const ARTICLE = [
+  'The government of North Macedonia approved a new energy strategy on Tuesday that doubles solar capacity by 2030.',
+  'Prime Minister Hristijan Mickoski said the plan would cut electricity imports, which rose sharply last winter.',
+  'He added that the state utility would tender two solar parks near Štip and Kavadarci in the spring.',
+  'What does this mean for households?',
+  'Photo: a solar park near Skopje.',
+  'The strategy was drafted with help from the European Bank for Reconstruction and Development, which will finance part of the grid upgrades.',
+  'But critics said the timetable was unrealistic.',
+  'Opposition lawmakers argued that the grid operator lacks the staff to connect new plants before 2028.',
+  'Energy analysts in Skopje noted that coal still supplies about a third of the country’s electricity.',
+  'See also: Serbia signs gas deal',
+].join(' ');
+
+describe('extractive takeaways', () => {
+  it('returns 3-5 whole sentences in document order, at their offsets', () => {
+    const items = extractiveTakeaways({ title: 'North Macedonia approves energy strategy', text: ARTICLE, terms: ['North Macedonia', 'Skopje'] });
+    expect(items.length).toBeGreaterThanOrEqual(3);
+    expect(items.length).toBeLessThanOrEqual(5);
+    for (const t of items) expect(ARTICLE.slice(t.start ?? 0, t.end ?? 0)).toBe(t.text);
+    expect(items.map((t) => t.start ?? 0)).toEqual([...items.map((t) => t.start ?? 0)].sort((a, b) => a - b));
+    expect(items[0]?.text).toMatch(/^The government of North Macedonia approved/);
+  });
+
+  it('leaves out questions, captions, boilerplate and sentences that lean on their neighbour', () => {
+    const texts = extractiveTakeaways({ title: 'North Macedonia approves energy strategy', text: ARTICLE }).map((t) => t.text);
+    for (const bad of [/^What does/, /^Photo:/, /^See also/, /^He added/, /^But critics/]) {
+      expect(texts.some((t) => bad.test(t))).toBe(false);
+    }
+  });
+
+  it('leaves out fragments that end on a conjunction or an article (a lost line break: "… Cassell and .")', () => {
+    const text = [
+      'Two lawyers for the plaintiff filed a new lawsuit against the former minister in Podgorica on Monday.',
+      'In a filing in the higher court last week, the two lawyers and .',
+      'Edwards said their client had been pressured to withdraw her earlier complaint against the ministry.',
+      'The former minister denied the claims and said he would sue the lawyers for defamation.',
+    ].join(' ');
+    const texts = extractiveTakeaways({ text }).map((t) => t.text);
+    expect(texts).toHaveLength(3);
+    expect(texts.some((t) => t.endsWith('and .'))).toBe(false);
+  });
+
+  it('prefers sentences with the regional terms found by relevance when other signals tie', () => {
+    const text = [
+      'Talks on the new trade rules opened on Monday in the capital.',
+      'The ministers discussed customs checks for trucks at the border crossings.',
+      'The ministers discussed customs checks for trucks at the ports of Durrës and Bar.',
+      'Officials expect an agreement on the rules before the summer holidays begin.',
+      'Delegations will meet again next month to review progress on the open issues.',
+    ].join(' ');
+    const withTerms = extractiveTakeaways({ text, terms: ['Durrës', 'Bar'] }).map((t) => t.text);
+    expect(withTerms).toContain('The ministers discussed customs checks for trucks at the ports of Durrës and Bar.');
+    expect(withTerms).not.toContain('The ministers discussed customs checks for trucks at the border crossings.');
+  });
+
+  it('removes near-duplicates (a caption repeating the lead)', () => {
+    const lead = 'Serbia and Kosovo agreed to a new deal on car licence plates after talks in Brussels on Thursday.';
+    const text = `${lead} ${lead.replace('Thursday', 'Thursday night')} Drivers will be able to cross the border with their own plates from January. The agreement ends a dispute that led to roadblocks in the north last year. EU envoy Miroslav Lajčák called it an important step for both sides.`;
+    const items = extractiveTakeaways({ text }).map((t) => t.text);
+    expect(items.filter((t) => t.startsWith('Serbia and Kosovo agreed'))).toHaveLength(1);
+  });
+
+  it('gives short teasers what they have, and nothing for an empty text', () => {
+    expect(extractiveTakeaways({ text: 'Japan kept its policy rate unchanged on Wednesday after a two-day meeting.' })).toHaveLength(1);
+    expect(extractiveTakeaways({ text: '' })).toEqual([]);
+    expect(extractiveTakeaways({ text: 'Sources' })).toEqual([]);
+  });
+
+  it('grows from 3 to 5 items with the length of the article', () => {
+    expect(itemCount(300)).toBe(3);
+    expect(itemCount(1000)).toBe(4);
+    expect(itemCount(3000)).toBe(5);
+  });
+});
+
+describe('quotes', () => {
+  const quotes = (text: string) => extractQuotes(text).map((q) => [q.text, q.speaker]);
+
+  it('finds the speaker after the quotation, in either order', () => {
+    expect(quotes('"We will not give up on this dialogue," Rutte said. "It is the only way forward for all," said Foreign Minister Ivica Dačić.')).toEqual([
+      ['We will not give up on this dialogue', 'Rutte'],
+      ['It is the only way forward for all', 'Ivica Dačić'],
+    ]);
+  });
+
+  it('finds the speaker before the quotation, dropping titles and resolving a surname to the full name', () => {
+    const text = 'NATO Secretary General Mark Rutte arrived in Pristina. Later, Rutte stated, "KFOR will remain in Kosovo as long as needed."';
+    expect(quotes(text)).toEqual([['KFOR will remain in Kosovo as long as needed.', 'Mark Rutte']]);
+  });
+
+  it('resolves "he" and participles ("stating, ...") to the subject of the sentence before', () => {
+    const text = 'Prime Minister Edi Rama visited the port of Durrës on Friday. He urged investors to return, stating, "Albania is open for business again."';
+    expect(quotes(text)).toEqual([['Albania is open for business again.', 'Edi Rama']]);
+  });
+
+  it('reads Serbian, Albanian and Macedonian attributions', () => {
+    expect(quotes('„Srbija neće priznati nezavisnost Kosova nikada“, rekao je predsednik Aleksandar Vučić.')).toEqual([
+      ['Srbija neće priznati nezavisnost Kosova nikada', 'Aleksandar Vučić'],
+    ]);
+    expect(quotes('Kurti tha: "Kosova është e gatshme për dialog me Serbinë."')).toEqual([['Kosova është e gatshme për dialog me Serbinë.', 'Kurti']]);
+    expect(quotes('„Македонија ќе ги исполни сите услови“, рече Мицкоски.')).toEqual([['Македонија ќе ги исполни сите услови', 'Мицкоски']]);
+  });
+
+  it('keeps a described speaker, and single-quoted quotations ending in punctuation', () => {
+    expect(quotes('"The budget will be adopted before the end of the year," the ministry said.')).toEqual([
+      ['The budget will be adopted before the end of the year', 'the ministry'],
+    ]);
+    expect(quotes("'I thought the bridge would hold until the end,' the driver told reporters.")).toEqual([
+      ['I thought the bridge would hold until the end', 'the driver'],
+    ]);
+  });
+
+  it('ignores scare quotes and short fragments', () => {
+    expect(quotes('The White House called it an effort to "provide broader context" for the "surge" debate.')).toEqual([]);
+  });
+});
+
+describe('takeaways settings (data/takeaways.json)', () => {
+  it('the reviewed file compiles', () => {
+    expect(compileTakeawaysConfig(raw).version).toBe(raw.version);
+  });
+
+  it('a malformed file is a ConfigError naming the key and the value', () => {
+    const bad = structuredClone(raw) as unknown as { extractive: { mmrLambda: unknown } };
+    bad.extractive.mmrLambda = 3;
+    expect(() => compileTakeawaysConfig(bad)).toThrow(ConfigError);
+    expect(() => compileTakeawaysConfig(bad)).toThrow(/extractive\.mmrLambda.*got 3/);
+    const badRegex = structuredClone(raw) as unknown as { extractive: { skip: string[] } };
+    badRegex.extractive.skip = ['('];
+    expect(() => compileTakeawaysConfig(badRegex)).toThrow(/extractive\.skip\[0\]/);
+    expect(() => compileTakeawaysConfig(null)).toThrow(ConfigError);
   });
 });
