@@ -143,7 +143,12 @@ interface Segment {
   readonly start: number;
   readonly end: number;
   readonly words: number;
+  /** Starts with a conjunction ("and Ukraine"): the last item of a list. */
+  readonly closing: boolean;
 }
+
+/** Conjunctions that open the last item of a list, in the languages of the region and its neighbours. */
+const CLOSING = /^\s*(and|or|as well as|und|oder|et|ou|e|ed|y|i|ili|dhe|ose|и|или|та|και|ve|és|și|oraz|lub)\s/;
 
 /** The separator-delimited segments of the sentence around [start, end), and the index of the one holding it. */
 function segmentsAround(text: string, start: number, end: number): { segments: Segment[]; index: number } {
@@ -158,7 +163,7 @@ function segmentsAround(text: string, start: number, end: number): { segments: S
     const sep = p < to ? separatorAt(text, p) : 1;
     if (sep === 0) continue;
     if (start >= segStart && start < p) index = segments.length;
-    segments.push({ start: segStart, end: p, words: countWords(text, segStart, p) });
+    segments.push({ start: segStart, end: p, words: countWords(text, segStart, p), closing: CLOSING.test(text.slice(segStart, p)) });
     segStart = p + sep;
   }
   return { segments, index };
@@ -168,11 +173,17 @@ function segmentsAround(text: string, start: number, end: number): { segments: S
  * Whether the mention at [start, end) is one item of a list of at least `minItems` items in which
  * in-scope mentions are a minority ("Albania, Cyprus, Estonia, Belgium, Austria ...").
  */
-function inForeignList(text: string, start: number, end: number, inScopeStarts: readonly number[], minItems: number): boolean {
+function inForeignList(scan: FieldScan, start: number, end: number, inScopeStarts: readonly number[], minItems: number): boolean {
+  const text = scan.folded.text;
   const { segments, index } = segmentsAround(text, start, end);
   const own = segments[index];
   if (!own || segments.length < minItems) return false;
-  const short = (s: Segment | undefined): boolean => !!s && s.words >= 1 && s.words <= LIST_ITEM_MAX_WORDS;
+  // A list item is a few words, one of them a name (capitalised as written).
+  const named = (s: Segment): boolean => {
+    const written = scan.original.slice(originalIndex(scan.folded, s.start), originalIndex(scan.folded, s.end));
+    return written !== written.toLowerCase();
+  };
+  const short = (s: Segment | undefined): boolean => !!s && s.words >= 1 && s.words <= LIST_ITEM_MAX_WORDS && named(s);
   const ownShort = short(own);
   const wordsBefore = countWords(text, own.start, start);
   const wordsAfter = countWords(text, end, own.end);
@@ -182,9 +193,9 @@ function inForeignList(text: string, start: number, end: number, inScopeStarts: 
     while (short(segments[lo - 1])) lo--;
     if (lo > 0) lo--;
   }
-  if (ownShort || wordsAfter < LIST_ITEM_MAX_WORDS) {
-    while (short(segments[hi + 1])) hi++;
-    if (hi < segments.length - 1) hi++;
+  if (!own.closing && (ownShort || wordsAfter < LIST_ITEM_MAX_WORDS)) {
+    while (short(segments[hi + 1]) && !(segments[hi] as Segment).closing) hi++;
+    if (hi < segments.length - 1 && !(segments[hi] as Segment).closing) hi++;
   }
   const items = hi - lo + 1;
   if (items < minItems) return false;
@@ -285,7 +296,7 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
     const entry = entries[h.entry] as GazetteerEntry;
     const { field } = h.scan;
     if (field !== 'title' && originalIndex(h.scan.folded, h.match.start) >= config.leadChars) out.push('late');
-    if (inForeignList(h.scan.folded.text, h.match.start, h.match.end, startsByField.get(field) ?? [], config.listMinItems)) out.push('list');
+    if (inForeignList(h.scan, h.match.start, h.match.end, startsByField.get(field) ?? [], config.listMinItems)) out.push('list');
     if (ANCESTRY_KINDS.has(entry.kind) && cueNear(h.scan, classifier.ancestryCues, h.match.word - ANCESTRY_BEFORE, h.match.lastWord + ANCESTRY_AFTER)) {
       out.push('ancestry');
     }
