@@ -8,6 +8,9 @@ import { describeError } from '../functions/core/errors';
 // per language and per kind, and the misclassified items with their matched terms.
 // --json prints the report as one JSON object instead; --all also lists country mismatches.
 
+// A closed pipe (`| head`) ends the report quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
+
 const args = process.argv.slice(2);
 const file = args.find((a) => !a.startsWith('--'));
 if (!file) {

@@ -222,13 +222,20 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
   const hits: Hit[] = [];
   const cuesPresent = new Set<number>();
   for (const s of scans) {
-    // Several forms of one entry can fold alike (Montenegro, Monténégro): one mention, one hit.
-    const seen = new Set<string>();
+    // Several forms of one entry can match one mention (Montenegro, Monténégro; Belgrade,
+    // Belgrad*): one mention, one hit, named by its exact form when there is one.
+    const seen = new Map<string, number>();
     for (const m of s.result.terms) {
       const form = matcher.forms[m.id];
-      if (!form || seen.has(`${form.entry}@${m.start}`)) continue;
-      seen.add(`${form.entry}@${m.start}`);
-      hits.push({ scan: s, match: m, entry: form.entry, form: form.form });
+      if (!form) continue;
+      const key = `${form.entry}@${m.start}`;
+      const at = seen.get(key);
+      if (at === undefined) {
+        seen.set(key, hits.length);
+        hits.push({ scan: s, match: m, entry: form.entry, form: form.form });
+      } else if ((hits[at] as Hit).form.endsWith('*') && !form.form.endsWith('*')) {
+        hits[at] = { scan: s, match: m, entry: form.entry, form: form.form };
+      }
     }
     for (const id of s.cueWords.keys()) cuesPresent.add(id);
   }

@@ -93,7 +93,7 @@ function checkForms(at: string, key: string, list: unknown, cueSets?: Record<str
     if (f.startsWith('@')) {
       if (!cueSets) fail(at, `"${key}" cannot reference a cue set`, f);
       if (!(f.slice(1) in cueSets)) fail(at, `"${key}" references unknown cue set`, f);
-    } else if (/\*\S/.test(f) && !/\*(\s|$)/.test(f)) {
+    } else if (/\*(?!\s|$)/.test(f)) {
       fail(at, `"${key}": "*" may only end a word`, f);
     }
   }
