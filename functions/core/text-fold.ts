@@ -42,12 +42,67 @@ function foldChar(ch: string): string {
   return out;
 }
 
+/** Per BMP code unit: 0 not yet known, MULTI when the fold is not one unit, else the folded unit. */
+const FOLD_TABLE = new Uint16Array(0x10000);
+const MULTI = 0xffff;
+let buffer = new Uint16Array(1024);
+let mapBuffer = new Uint32Array(1025);
+
+function foldedUnit(code: number): number {
+  let f = FOLD_TABLE[code] as number;
+  if (f === 0) {
+    const folded = foldChar(String.fromCharCode(code));
+    f = folded.length === 1 ? folded.charCodeAt(0) : MULTI;
+    if (f === 0) f = MULTI;
+    FOLD_TABLE[code] = f;
+  }
+  return f;
+}
+
+function toString(units: Uint16Array, n: number): string {
+  let out = '';
+  for (let i = 0; i < n; i += 4096) out += String.fromCharCode.apply(null, units.subarray(i, Math.min(n, i + 4096)) as unknown as number[]);
+  return out;
+}
+
+/** Fold `text` (not plain ASCII) into the shared buffers; returns the folded length. */
+function foldUnits(text: string, withMap: boolean): number {
+  const len = text.length;
+  if (buffer.length < len * 3 + 4) buffer = new Uint16Array(len * 3 + 4);
+  if (withMap && mapBuffer.length < len * 3 + 5) mapBuffer = new Uint32Array(len * 3 + 5);
+  let n = 0;
+  for (let i = 0; i < len; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      if (withMap) mapBuffer[n] = i;
+      buffer[n++] = code >= 0x41 && code <= 0x5a ? code + 32 : code;
+      continue;
+    }
+    let f = code >= 0xd800 && code <= 0xdfff ? MULTI : foldedUnit(code);
+    if (f !== MULTI) {
+      if (withMap) mapBuffer[n] = i;
+      buffer[n++] = f;
+      continue;
+    }
+    // Several units (đ → dj), none (combining marks), or a surrogate pair: fold as a string.
+    const pair = code >= 0xd800 && code <= 0xdbff && i + 1 < len ? text.charCodeAt(i + 1) : -1;
+    const ch = pair >= 0xdc00 && pair <= 0xdfff ? text.slice(i, i + 2) : text[i] as string;
+    const folded = foldChar(ch);
+    for (let k = 0; k < folded.length; k++) {
+      if (withMap) mapBuffer[n] = i;
+      f = folded.charCodeAt(k);
+      buffer[n++] = f;
+    }
+    i += ch.length - 1;
+  }
+  if (withMap) mapBuffer[n] = len;
+  return n;
+}
+
 /** Fold a text for comparison: NFKC, lower case, Cyrillic → Latin, diacritics removed. */
 export function fold(text: string): string {
   if (ASCII_ONLY.test(text)) return text.toLowerCase();
-  let out = '';
-  for (const ch of text) out += ch.charCodeAt(0) < 0x80 ? ch.toLowerCase() : foldChar(ch);
-  return out;
+  return toString(buffer, foldUnits(text, false));
 }
 
 export interface FoldedText {
@@ -63,23 +118,8 @@ export interface FoldedText {
 /** Fold and keep the way back to the original positions (see FoldedText.map). */
 export function foldWithMap(text: string): FoldedText {
   if (ASCII_ONLY.test(text)) return { text: text.toLowerCase(), map: null };
-  let out = '';
-  let map = new Uint32Array(text.length * 2 + 1);
-  let n = 0;
-  let index = 0;
-  for (const ch of text) {
-    const folded = ch.charCodeAt(0) < 0x80 ? ch.toLowerCase() : foldChar(ch);
-    out += folded;
-    if (n + folded.length + 1 > map.length) {
-      const bigger = new Uint32Array(map.length * 2 + folded.length);
-      bigger.set(map);
-      map = bigger;
-    }
-    for (let k = 0; k < folded.length; k++) map[n++] = index;
-    index += ch.length;
-  }
-  map[n] = index;
-  return { text: out, map: map.subarray(0, n + 1) };
+  const n = foldUnits(text, true);
+  return { text: toString(buffer, n), map: mapBuffer.slice(0, n + 1) };
 }
 
 /** The original index of folded position i (see FoldedText.map). */
@@ -87,7 +127,8 @@ export function originalIndex(folded: FoldedText, i: number): number {
   return folded.map ? (folded.map[i] ?? folded.map[folded.map.length - 1] ?? i) : i;
 }
 
-const WORD_CACHE = new Map<number, boolean>();
+/** Per UTF-16 code unit: 0 not yet known, 1 word character, 2 not a word character. */
+const WORD_TABLE = new Uint8Array(0x10000);
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
 
 /** Whether a UTF-16 code unit of folded text is part of a word (letter, digit or mark). */
@@ -95,11 +136,11 @@ export function isWordCode(code: number): boolean {
   if (code < 0x80) {
     return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a);
   }
-  // Surrogate halves belong to letters outside the BMP (rare in news): count them as word parts.
-  if (code >= 0xd800 && code <= 0xdfff) return true;
-  const hit = WORD_CACHE.get(code);
-  if (hit !== undefined) return hit;
-  const isWord = WORD_CHAR.test(String.fromCharCode(code));
-  if (WORD_CACHE.size < 8192) WORD_CACHE.set(code, isWord);
-  return isWord;
+  let known = WORD_TABLE[code];
+  if (known === 0) {
+    // Surrogate halves belong to letters outside the BMP (rare in news): count them as word parts.
+    known = (code >= 0xd800 && code <= 0xdfff) || WORD_CHAR.test(String.fromCharCode(code)) ? 1 : 2;
+    WORD_TABLE[code] = known;
+  }
+  return known === 1;
 }

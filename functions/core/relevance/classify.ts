@@ -1,4 +1,4 @@
-import { foldWithMap, isWordCode, originalIndex, type FoldedText } from '../text-fold';
+import { foldWithMap, isWordCode as isWordCodeExport, originalIndex, type FoldedText } from '../text-fold';
 import type { CountryCode, Field, Relevance, RelevanceMatch } from '../model';
 import { defaultGazetteer, defaultRelevanceConfig, type GazetteerEntry, type RelevanceConfig } from './gazetteer';
 import { compileGazetteer, scan, type Match, type Matcher, type ScanResult } from './matcher';
@@ -28,6 +28,8 @@ export interface ClassifyInput {
   readonly summary?: string;
   readonly content?: string;
 }
+
+const isWordCode = isWordCodeExport;
 
 /** The pseudo country code of region-wide terms (Western Balkans, Berlin Process). */
 export const REGION = 'WB';
@@ -113,23 +115,26 @@ function originalText(s: FieldScan, m: Match): string {
 }
 
 function cueNear(s: FieldScan, cues: ReadonlySet<number>, from: number, to: number): boolean {
-  for (const id of cues) {
-    const at = s.cueWords.get(id);
-    if (at && at.some((w) => w >= from && w <= to)) return true;
+  // Few cue words occur in a field: look through those, not through the set.
+  for (const [id, at] of s.cueWords) {
+    if (cues.has(id) && at.some((w) => w >= from && w <= to)) return true;
   }
   return false;
 }
 
 // ---- lists -------------------------------------------------------------------------------
 
-const TERMINATORS = new Set(['.', '!', '?', ':', '\n', '\u2026']);
+/** Sentence ends for list detection: . ! ? : newline and the ellipsis character. */
+function isTerminator(code: number): boolean {
+  return code === 0x2e || code === 0x21 || code === 0x3f || code === 0x3a || code === 0x0a || code === 0x2026;
+}
 
 /** Length of a list separator at `pos` (comma, semicolon, slash, bullet, or a spaced dash), else 0. */
 function separatorAt(text: string, pos: number): number {
-  const c = text[pos];
-  if (c === ',' || c === ';' || c === '/' || c === '|' || c === '\u00b7' || c === '\u2022') return 1;
-  if ((c === '\u2013' || c === '\u2014') ) return 1;
-  if (c === '-' && text[pos - 1] === ' ' && text[pos + 1] === ' ') return 1;
+  const c = text.charCodeAt(pos);
+  // , ; / | · • – —
+  if (c === 0x2c || c === 0x3b || c === 0x2f || c === 0x7c || c === 0xb7 || c === 0x2022 || c === 0x2013 || c === 0x2014) return 1;
+  if (c === 0x2d && text.charCodeAt(pos - 1) === 0x20 && text.charCodeAt(pos + 1) === 0x20) return 1;
   return 0;
 }
 
@@ -142,31 +147,53 @@ function countWords(text: string, from: number, to: number): number {
 interface Segment {
   readonly start: number;
   readonly end: number;
-  readonly words: number;
-  /** Starts with a conjunction ("and Ukraine"): the last item of a list. */
-  readonly closing: boolean;
 }
 
 /** Conjunctions that open the last item of a list, in the languages of the region and its neighbours. */
 const CLOSING = /^\s*(and|or|as well as|und|oder|et|ou|e|ed|y|i|ili|dhe|ose|и|или|та|και|ve|és|și|oraz|lub)\s/;
 
-/** The separator-delimited segments of the sentence around [start, end), and the index of the one holding it. */
-function segmentsAround(text: string, start: number, end: number): { segments: Segment[]; index: number } {
-  let from = start;
-  while (from > 0 && !TERMINATORS.has(text[from - 1] as string)) from--;
-  let to = end;
-  while (to < text.length && !TERMINATORS.has(text[to] as string)) to++;
-  const segments: Segment[] = [];
-  let segStart = from;
-  let index = 0;
-  for (let p = from; p <= to; p++) {
-    const sep = p < to ? separatorAt(text, p) : 1;
-    if (sep === 0) continue;
-    if (start >= segStart && start < p) index = segments.length;
-    segments.push({ start: segStart, end: p, words: countWords(text, segStart, p), closing: CLOSING.test(text.slice(segStart, p)) });
+/** Sentences of a field split into separator-delimited segments: computed once per field, when a mention needs it. */
+interface Sentence {
+  readonly start: number;
+  readonly end: number;
+  readonly segments: Segment[];
+}
+
+const sentenceCache = new WeakMap<FieldScan, Sentence[]>();
+
+function sentencesOf(scan: FieldScan): Sentence[] {
+  const cached = sentenceCache.get(scan);
+  if (cached) return cached;
+  const text = scan.folded.text;
+  const sentences: Sentence[] = [];
+  let sentenceStart = 0;
+  let segStart = 0;
+  let segments: Segment[] = [];
+  const close = (p: number, sep: number): void => {
+    segments.push({ start: segStart, end: p });
     segStart = p + sep;
+  };
+  for (let p = 0; p <= text.length; p++) {
+    if (p === text.length || isTerminator(text.charCodeAt(p))) {
+      close(p, 1);
+      sentences.push({ start: sentenceStart, end: p, segments });
+      segments = [];
+      sentenceStart = p + 1;
+      continue;
+    }
+    const sep = separatorAt(text, p);
+    if (sep > 0) close(p, sep);
   }
-  return { segments, index };
+  sentenceCache.set(scan, sentences);
+  return sentences;
+}
+
+/** The segments of the sentence holding [start, end), and the index of the one holding it. */
+function segmentsAround(scan: FieldScan, start: number): { segments: Segment[]; index: number } {
+  const sentence = sentencesOf(scan).find((x) => start >= x.start && start < x.end);
+  if (!sentence) return { segments: [], index: 0 };
+  const index = sentence.segments.findIndex((seg) => start >= seg.start && start < seg.end);
+  return { segments: sentence.segments, index: Math.max(0, index) };
 }
 
 /**
@@ -175,15 +202,22 @@ function segmentsAround(text: string, start: number, end: number): { segments: S
  */
 function inForeignList(scan: FieldScan, start: number, end: number, inScopeStarts: readonly number[], minItems: number): boolean {
   const text = scan.folded.text;
-  const { segments, index } = segmentsAround(text, start, end);
+  const { segments, index } = segmentsAround(scan, start);
   const own = segments[index];
   if (!own || segments.length < minItems) return false;
+  const words = (s: Segment): number => countWords(text, s.start, s.end);
+  /** Starts with a conjunction ("and Ukraine"): the last item of a list. */
+  const closing = (s: Segment): boolean => CLOSING.test(text.slice(s.start, s.end));
   // A list item is a few words, one of them a name (capitalised as written).
   const named = (s: Segment): boolean => {
     const written = scan.original.slice(originalIndex(scan.folded, s.start), originalIndex(scan.folded, s.end));
     return written !== written.toLowerCase();
   };
-  const short = (s: Segment | undefined): boolean => !!s && s.words >= 1 && s.words <= LIST_ITEM_MAX_WORDS && named(s);
+  const short = (s: Segment | undefined): boolean => {
+    if (!s) return false;
+    const n = words(s);
+    return n >= 1 && n <= LIST_ITEM_MAX_WORDS && named(s);
+  };
   const ownShort = short(own);
   const wordsBefore = countWords(text, own.start, start);
   const wordsAfter = countWords(text, end, own.end);
@@ -193,9 +227,9 @@ function inForeignList(scan: FieldScan, start: number, end: number, inScopeStart
     while (short(segments[lo - 1])) lo--;
     if (lo > 0) lo--;
   }
-  if (!own.closing && (ownShort || wordsAfter < LIST_ITEM_MAX_WORDS)) {
-    while (short(segments[hi + 1]) && !(segments[hi] as Segment).closing) hi++;
-    if (hi < segments.length - 1 && !(segments[hi] as Segment).closing) hi++;
+  if (!closing(own) && (ownShort || wordsAfter < LIST_ITEM_MAX_WORDS)) {
+    while (short(segments[hi + 1]) && !closing(segments[hi] as Segment)) hi++;
+    if (hi < segments.length - 1 && !closing(segments[hi] as Segment)) hi++;
   }
   const items = hi - lo + 1;
   if (items < minItems) return false;
@@ -363,7 +397,7 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
   let countries = ranked.filter(([, s]) => s > 0 && s >= top * config.countryShare).map(([c]) => c);
   if (countries.length === 0 && (scores.get(REGION) ?? 0) > 0) countries = config.region.filter((c) => scope.has(c));
 
-  const sportsCue = scans.some((s) => s.field !== 'content' && [...classifier.sportsCues].some((id) => s.cueWords.has(id)));
+  const sportsCue = scans.some((s) => s.field !== 'content' && [...s.cueWords.keys()].some((id) => classifier.sportsCues.has(id)));
   const tags = relevant && (sportsTerm || sportsCue) ? ['sports'] : [];
 
   return {

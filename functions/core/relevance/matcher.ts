@@ -1,4 +1,4 @@
-import { fold, isWordCode } from '../text-fold';
+import { fold, isWordCode as isWordCodeExport } from '../text-fold';
 import type { Gazetteer } from './gazetteer';
 
 /**
@@ -12,10 +12,15 @@ import type { Gazetteer } from './gazetteer';
  * (`Crn* Gor*` matches "Crnoj Gori"); a word `#` matches any number ("Route #").
  */
 
-const SEP = 0x20;
+// A local binding: calls stay direct whatever the module system does with exports.
+const isWordCode = isWordCodeExport;
 
 class Node {
+  /** Children by character code while building; kept only for wide nodes after `freeze`. */
   next: Map<number, Node> | undefined;
+  /** Children of narrow nodes (most of them), scanned linearly: faster than a Map lookup. */
+  codes: Uint16Array | undefined;
+  kids: Node[] | undefined;
   /** After any run of separators. */
   sep: Node | undefined;
   /** After the rest of the current word (an inner `*`). */
@@ -26,6 +31,8 @@ class Node {
   prefixTerms: number[] | undefined;
   exactCues: number[] | undefined;
   prefixCues: number[] | undefined;
+  /** Non-zero when the node ends a form or forks (sep, wild, num): most nodes are plain steps. */
+  special = 0;
 }
 
 export interface Matcher {
@@ -87,6 +94,30 @@ function insert(root: Node, form: string, id: number, cue: boolean): void {
   });
 }
 
+const NARROW = 6;
+
+/** Turn narrow nodes' child maps into small arrays (after all forms are inserted). */
+function freeze(node: Node): void {
+  for (const edge of [node.sep, node.wild, node.num]) if (edge) freeze(edge);
+  node.special = node.exactTerms || node.exactCues || node.prefixTerms || node.prefixCues || node.sep || node.wild || node.num ? 1 : 0;
+  if (!node.next) return;
+  for (const kid of node.next.values()) freeze(kid);
+  if (node.next.size <= NARROW) {
+    node.codes = Uint16Array.from(node.next.keys());
+    node.kids = [...node.next.values()];
+    node.next = undefined;
+  }
+}
+
+function child(node: Node, code: number): Node | undefined {
+  const codes = node.codes;
+  if (codes) {
+    for (let k = 0; k < codes.length; k++) if (codes[k] === code) return (node.kids as Node[])[k];
+    return undefined;
+  }
+  return node.next?.get(code);
+}
+
 /** Compile a validated gazetteer into a matcher. */
 export function compileGazetteer(gazetteer: Gazetteer): Matcher {
   const root = new Node();
@@ -120,6 +151,7 @@ export function compileGazetteer(gazetteer: Gazetteer): Matcher {
       forms.push({ entry: e, form });
     }
   });
+  freeze(root);
   return {
     gazetteer,
     root,
@@ -157,16 +189,75 @@ function wordEnd(text: string, pos: number): number {
 const stackNodes: Node[] = [];
 const stackPos: number[] = [];
 const bestLists: number[][] = [];
+let bestEnd = -1;
 
-/** Keep the term lists that end furthest; returns the new best end. */
-function consider(list: number[], end: number, bestEnd: number): number {
+/** Keep the term lists that end furthest. */
+function consider(list: number[], end: number): void {
   if (end > bestEnd) {
+    bestEnd = end;
     bestLists.length = 0;
     bestLists.push(list);
-    return end;
+  } else if (end === bestEnd && !bestLists.includes(list)) {
+    bestLists.push(list);
   }
-  if (end === bestEnd && !bestLists.includes(list)) bestLists.push(list);
-  return bestEnd;
+}
+
+/**
+ * Walk the trie from word start `i`: the main path follows characters inline; separators,
+ * inner wildcards and numbers fork onto a small stack. Fills bestLists/bestEnd and `cues`.
+ */
+function walk(root: Node, text: string, i: number, word: number, cues: Match[]): void {
+  const n = text.length;
+  bestEnd = -1;
+  if (bestLists.length > 0) bestLists.length = 0;
+  let sp = 0;
+  stackNodes[sp] = root;
+  stackPos[sp++] = i;
+  while (sp > 0) {
+    sp--;
+    let node: Node | undefined = stackNodes[sp] as Node;
+    let pos = stackPos[sp] as number;
+    while (node) {
+      const code = pos < n ? text.charCodeAt(pos) : -1;
+      if (node.special === 0) {
+        if (code < 0) break;
+        node = child(node, code);
+        pos++;
+        continue;
+      }
+      if (node.exactTerms || node.exactCues) {
+        if (code < 0 || !isWordCode(code)) {
+          if (node.exactTerms) consider(node.exactTerms, pos);
+          if (node.exactCues) for (const id of node.exactCues) cues.push({ id, start: i, end: pos, word, lastWord: -1 });
+        }
+      }
+      if (node.prefixTerms || node.prefixCues) {
+        const e = wordEnd(text, pos);
+        if (node.prefixTerms) consider(node.prefixTerms, e);
+        if (node.prefixCues) for (const id of node.prefixCues) cues.push({ id, start: i, end: e, word, lastWord: -1 });
+      }
+      if (node.wild) {
+        stackNodes[sp] = node.wild;
+        stackPos[sp++] = wordEnd(text, pos);
+      }
+      if (code < 0) break;
+      if (node.sep && isSepCode(code)) {
+        let e = pos + 1;
+        while (e < n && isSepCode(text.charCodeAt(e))) e++;
+        stackNodes[sp] = node.sep;
+        stackPos[sp++] = e;
+      } else if (node.num && isDigit(code)) {
+        let e = pos + 1;
+        while (e < n && isDigit(text.charCodeAt(e))) e++;
+        if (e >= n || !isWordCode(text.charCodeAt(e))) {
+          stackNodes[sp] = node.num;
+          stackPos[sp++] = e;
+        }
+      }
+      node = child(node, code);
+      pos++;
+    }
+  }
 }
 
 /**
@@ -177,71 +268,34 @@ export function scan(matcher: Matcher, text: string): ScanResult {
   const terms: Match[] = [];
   const cues: Match[] = [];
   const n = text.length;
+  const root = matcher.root;
   let i = 0;
   let word = -1;
   while (i < n) {
     while (i < n && !isWordCode(text.charCodeAt(i))) i++;
     if (i >= n) break;
     word++;
-    // Walk the trie from this word start.
-    let bestEnd = -1;
-    bestLists.length = 0;
-    stackNodes.length = 0;
-    stackPos.length = 0;
-    stackNodes.push(matcher.root);
-    stackPos.push(i);
-    while (stackNodes.length > 0) {
-      const node = stackNodes.pop() as Node;
-      const pos = stackPos.pop() as number;
-      const code = pos < n ? text.charCodeAt(pos) : -1;
-      const boundary = code < 0 || !isWordCode(code);
-      if (boundary && (node.exactTerms || node.exactCues)) {
-        if (node.exactTerms) bestEnd = consider(node.exactTerms, pos, bestEnd);
-        if (node.exactCues) for (const id of node.exactCues) cues.push({ id, start: i, end: pos, word, lastWord: -1 });
-      }
-      if (node.prefixTerms || node.prefixCues) {
-        const e = wordEnd(text, pos);
-        if (node.prefixTerms) bestEnd = consider(node.prefixTerms, e, bestEnd);
-        if (node.prefixCues) for (const id of node.prefixCues) cues.push({ id, start: i, end: e, word, lastWord: -1 });
-      }
-      if (node.wild) {
-        stackNodes.push(node.wild);
-        stackPos.push(wordEnd(text, pos));
-      }
-      if (code < 0) continue;
-      if (node.sep && isSepCode(code)) {
-        let e = pos + 1;
-        while (e < n && isSepCode(text.charCodeAt(e))) e++;
-        stackNodes.push(node.sep);
-        stackPos.push(e);
-      } else if (node.num && isDigit(code)) {
-        let e = pos + 1;
-        while (e < n && isDigit(text.charCodeAt(e))) e++;
-        if (e >= n || !isWordCode(text.charCodeAt(e))) {
-          stackNodes.push(node.num);
-          stackPos.push(e);
-        }
-      }
-      const child = node.next?.get(code);
-      if (child) {
-        stackNodes.push(child);
-        stackPos.push(pos + 1);
-      }
+    // Most words start with a letter no form starts with: skip them without a walk.
+    const c = text.charCodeAt(i);
+    if (!child(root, c) && !(root.num && isDigit(c))) {
+      i = wordEnd(text, i);
+      continue;
     }
+    walk(root, text, i, word, cues);
     const start = i;
     const startWord = word;
     if (bestLists.length > 0) {
       // Count the words the match spans, and continue after it.
+      const end = bestEnd;
       i = wordEnd(text, i);
-      while (i < bestEnd) {
+      while (i < end) {
         if (isWordCode(text.charCodeAt(i)) && !isWordCode(text.charCodeAt(i - 1))) word++;
         i++;
       }
-      for (const list of bestLists) for (const id of list) terms.push({ id, start, end: bestEnd, word: startWord, lastWord: word });
+      for (const list of bestLists) for (const id of list) terms.push({ id, start, end, word: startWord, lastWord: word });
     } else {
       i = wordEnd(text, i);
     }
   }
-  // Cue matches record their last word lazily: the word index of their start is enough for windows.
   return { terms, cues, words: word + 1 };
 }
