@@ -26,7 +26,8 @@ const SPECIAL: Readonly<Record<string, string>> = {
 };
 
 const COMBINING = /[\u0300-\u036f]/g;
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+// Plain ASCII text folds by lower-casing alone and keeps every position.
+const ASCII_ONLY = /^[\p{ASCII}]*$/u;
 const cache = new Map<string, string>();
 
 /** Fold one code point (given as a string). Cached: the set of distinct characters is small. */

@@ -351,13 +351,13 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
     'foreign-headline': config.discounts.foreignHeadline,
   };
 
-  // Group by (entry, field): the most prominent mention sets the factor, repeats saturate.
+  // Group by (term, field): the most prominent mention sets the factor, repeats saturate.
   interface Group { hit: Hit; count: number; factor: number; discounts: Discount[] }
   const groups = new Map<string, Group>();
   for (const h of accepted) {
     const discounts = discountsOf(h);
     const factor = discounts.reduce((f, d) => f * FACTOR[d], 1);
-    const key = `${h.entry}|${h.scan.field}`;
+    const key = `${h.entry}|${h.form}|${h.scan.field}`;
     const g = groups.get(key);
     if (!g) groups.set(key, { hit: h, count: 1, factor, discounts });
     else {
