@@ -107,6 +107,7 @@ describe('hard negatives', () => {
     ['Albany', { title: 'Lawmakers in Albany reach a late budget deal', summary: 'Governor Hochul said the state would invest in housing.' }],
     ['Macedonia, Ohio', { title: 'Macedonia council approves new park', summary: 'The Summit County suburb will open the park in spring.' }],
     ['Belgrade, Maine', { title: 'Belgrade selectmen discuss road repairs', summary: 'The Maine town will repave Route 27 this summer.' }],
+    ['Belgrade alone, in English', { title: 'Belgrade firefighters rescue family from burning house', summary: 'Crews responded late on Sunday and nobody was hurt.' }],
     ['Amaro Montenegro', { title: 'Amaro Montenegro launches a new bottle', summary: 'The Bologna liqueur maker reported record sales.' }],
     ['Montenegro, Rio Grande do Sul', { title: 'Prefeitura de Montenegro anuncia obras', summary: 'O prefeito disse que os vereadores aprovaram o projeto no Rio Grande do Sul.' }],
     ['Lord Rama', { title: 'Ram Navami celebrated across India', summary: 'Devotees of Lord Rama gathered in temples in Ayodhya.' }],
@@ -136,6 +137,11 @@ describe('hard negatives', () => {
     expectRelevant({ title: 'Macedonia invited to join NATO', summary: 'The government in Skopje welcomed the decision.' }, ['MK']);
     expectRelevant({ title: 'Serbia, Montenegro, Macedonia: visa-free travel from Saturday' }, ['ME', 'MK', 'RS']);
     expectRelevant({ title: 'Bosnia marks 30 years since Dayton', summary: 'The peace agreement ended the war.' }, ['BA']);
+  });
+
+  it('English "Belgrade" counts beside another sign of Serbia', () => {
+    expectRelevant({ title: 'Tens of thousands protest in Belgrade', summary: 'Students demanded accountability from the government of President Vučić.' }, ['RS']);
+    expectRelevant({ title: 'Protest in Belgrad', summary: 'Zehntausende gingen auf die Straße.' }, ['RS']);
   });
 
   it('a veto yields to other evidence of the same country', () => {
