@@ -80,6 +80,8 @@ export interface Classifier {
   readonly inScope: readonly boolean[];
   readonly sportsCues: ReadonlySet<number>;
   readonly ancestryCues: ReadonlySet<number>;
+  readonly scope: ReadonlySet<CountryCode>;
+  readonly factors: Readonly<Record<Discount, number>>;
 }
 
 /** Compile a classifier from a gazetteer matcher and settings (done once at load for the defaults). */
@@ -92,6 +94,13 @@ export function createClassifier(matcher: Matcher, config: RelevanceConfig): Cla
     inScope: matcher.gazetteer.entries.map((e) => e.countries.some((c) => c === REGION || scope.has(c))),
     sportsCues: matcher.cueSets.get('sports') ?? new Set(),
     ancestryCues: matcher.cueSets.get('ancestry') ?? new Set(),
+    scope,
+    factors: {
+      late: config.discounts.late,
+      list: config.discounts.list,
+      ancestry: config.discounts.ancestry,
+      'foreign-headline': config.discounts.foreignHeadline,
+    },
   };
 }
 
@@ -274,9 +283,18 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
     for (const id of s.cueWords.keys()) cuesPresent.add(id);
   }
 
+  // Most items name nothing of the region or its neighbours: nothing more to weigh.
+  if (hits.length === 0) return { relevance: empty(classifier), rejected: [] };
+
+  const vetoCache = new Map<number, boolean>();
   const vetoed = (e: number): boolean => {
-    for (const id of matcher.vetoes[e] ?? []) if (cuesPresent.has(id)) return true;
-    return false;
+    let v = vetoCache.get(e);
+    if (v === undefined) {
+      v = false;
+      for (const id of matcher.vetoes[e] ?? []) if (cuesPresent.has(id)) v = true;
+      vetoCache.set(e, v);
+    }
+    return v;
   };
 
   // Unambiguous, unvetoed, in-scope evidence: country → entries providing it.
@@ -344,12 +362,7 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
     if (field !== 'title' && titleHasForeign && !titleHasOurs) out.push('foreign-headline');
     return out;
   };
-  const FACTOR: Record<Discount, number> = {
-    late: config.discounts.late,
-    list: config.discounts.list,
-    ancestry: config.discounts.ancestry,
-    'foreign-headline': config.discounts.foreignHeadline,
-  };
+  const FACTOR = classifier.factors;
 
   // Group by (term, field): the most prominent mention sets the factor, repeats saturate.
   interface Group { hit: Hit; count: number; factor: number; discounts: Discount[] }
@@ -366,7 +379,7 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
     }
   }
 
-  const scope = new Set(config.scope);
+  const scope = classifier.scope;
   const scores = new Map<CountryCode, number>();
   let score = 0;
   const matched: RelevanceMatch[] = [];
@@ -412,6 +425,10 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
     },
     rejected,
   };
+}
+
+function empty(classifier: Classifier): Relevance {
+  return { relevant: false, score: 0, countries: [], countryScores: {}, matched: [], tags: [], classifierVersion: classifier.version };
 }
 
 /**
