@@ -61,6 +61,10 @@ export interface RelevanceMatch {
   readonly count: number;
   /** What the term contributed to the score. */
   readonly weight: number;
+  /** The gazetteer entry's kind: country, demonym, capital, town, person, institution, sports... */
+  readonly kind?: string;
+  /** Why the mention counted less: late, list, ancestry, foreign-headline (absent when it counted fully). */
+  readonly discounts?: readonly string[];
 }
 
 export interface Relevance {

@@ -1,173 +1,187 @@
 import rawGazetteer from '../../../data/gazetteer.json' with { type: 'json' };
 import rawConfig from '../../../data/relevance.json' with { type: 'json' };
 import { ConfigError } from '../errors';
-import { fold } from '../text-fold';
 import type { CountryCode } from '../model';
 
 /**
- * The gazetteer (data/gazetteer.json) and the relevance settings (data/relevance.json),
- * validated and compiled once at load into one matcher: a single alternation over every
- * folded form, so an item is scanned once whatever the number of terms.
+ * The gazetteer (data/gazetteer.json, described by data/gazetteer.schema.json) and the relevance
+ * settings (data/relevance.json), validated once at load. `matcher.ts` compiles the gazetteer
+ * into one trie so an item is scanned once whatever the number of terms.
  */
 
 export type EntryKind =
   | 'country' | 'demonym' | 'capital' | 'town' | 'region' | 'person' | 'institution' | 'process' | 'regional' | 'sports';
 
+export const ENTRY_KINDS: readonly EntryKind[] = [
+  'country', 'demonym', 'capital', 'town', 'region', 'person', 'institution', 'process', 'regional', 'sports',
+];
+
+/** Where an ambiguous term looks for supporting evidence. */
+export type Support = 'region' | 'country';
+
 export interface GazetteerEntry {
-  readonly forms: readonly string[];
+  /** Stable identifier, e.g. "rs-country"; shown in explanations and used in tests. */
+  readonly id: string;
+  readonly kind: EntryKind;
+  /** Country codes (ISO 3166 alpha-2, XK for Kosovo) or WB for the region as a whole. */
   readonly countries: readonly CountryCode[];
   readonly weight: number;
-  readonly kind: EntryKind;
+  /** Written forms; a trailing `*` on a word matches any ending (Srbij* → Srbija, Srbiji). */
+  readonly forms: readonly string[];
+  /** Counts only with support: an unambiguous in-scope term, or a qualifier nearby. */
   readonly ambiguous?: boolean;
+  /** For ambiguous entries: "region" (default) accepts any unambiguous in-scope term, "country" only one of the same country. */
+  readonly support?: Support;
+  /** Words or `@set` names that, within a few words of the match, make an ambiguous term count. */
   readonly qualifiers?: readonly string[];
+  /** Words or `@set` names that anywhere in the item cancel this reading (Ohio for Dayton). */
   readonly vetoes?: readonly string[];
   readonly note?: string;
 }
 
 export interface Gazetteer {
   readonly version: string;
+  /** Named lists of cue words, referenced as `@name` from qualifiers and vetoes, and by the classifier (sports, ancestry). */
+  readonly cueSets: Readonly<Record<string, readonly string[]>>;
   readonly entries: readonly GazetteerEntry[];
 }
 
 export interface RelevanceConfig {
+  /** An item is relevant when its score reaches this. */
   readonly threshold: number;
   readonly fieldWeights: { readonly title: number; readonly summary: number; readonly content: number };
-  /** Country codes in scope; a deployment may add neighbours. */
+  /** Country codes in scope; a deployment may add neighbours (their terms are in the gazetteer). */
   readonly scope: readonly CountryCode[];
+  /** The countries a region-wide item (WB terms only) is tagged with, when in scope. */
+  readonly region: readonly CountryCode[];
   /** A country is tagged when its score is at least this share of the top country's. */
   readonly countryShare: number;
   /** How many words either side of an ambiguous term are searched for a qualifier. */
   readonly contextWindow: number;
+  /** Mentions starting this many characters or more into the summary or content are "late". */
+  readonly leadChars: number;
+  /** Multipliers for mentions that are not the subject: late, in a long list of other countries, ancestry, under a foreign headline. */
+  readonly discounts: {
+    readonly late: number;
+    readonly list: number;
+    readonly ancestry: number;
+    readonly foreignHeadline: number;
+  };
+  /** A run of this many or more comma/dash-separated short items is a list. */
+  readonly listMinItems: number;
 }
 
-const KINDS = new Set<EntryKind>([
-  'country', 'demonym', 'capital', 'town', 'region', 'person', 'institution', 'process', 'regional', 'sports',
-]);
+const KINDS = new Set<string>(ENTRY_KINDS);
+const ENTRY_KEYS = new Set(['id', 'kind', 'countries', 'weight', 'forms', 'ambiguous', 'support', 'qualifiers', 'vetoes', 'note']);
+const CODE = /^[A-Z]{2}$/;
+/** Cue sets the classifier itself reads. */
+export const REQUIRED_CUE_SETS = ['sports', 'ancestry'] as const;
 
 function fail(where: string, message: string, value: unknown): never {
   throw new ConfigError(`${where}: ${message} (got ${JSON.stringify(value)})`, { value: JSON.stringify(value) });
 }
 
-/** Validate a parsed gazetteer document; throws a ConfigError naming the entry and the value. */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkForms(at: string, key: string, list: unknown, cueSets?: Record<string, unknown>): void {
+  if (!Array.isArray(list) || list.some((f) => typeof f !== 'string' || f.trim().length < 2)) {
+    fail(at, `"${key}" must be an array of strings of 2+ characters`, list);
+  }
+  for (const f of list as string[]) {
+    if (f.startsWith('@')) {
+      if (!cueSets) fail(at, `"${key}" cannot reference a cue set`, f);
+      if (!(f.slice(1) in cueSets)) fail(at, `"${key}" references unknown cue set`, f);
+    } else if (/\*(?!\s|$)/.test(f)) {
+      fail(at, `"${key}": "*" may only end a word`, f);
+    }
+  }
+}
+
+/**
+ * Validate a parsed gazetteer document (the same rules as data/gazetteer.schema.json, plus the
+ * cross-references a schema cannot express); throws a ConfigError naming the entry and the value.
+ */
 export function validateGazetteer(doc: unknown, where = 'gazetteer'): Gazetteer {
-  if (!doc || typeof doc !== 'object') fail(where, 'must be an object', doc);
-  const { version, entries } = doc as { version?: unknown; entries?: unknown };
+  if (!isRecord(doc)) fail(where, 'must be an object', doc);
+  for (const key of Object.keys(doc)) {
+    if (!['$schema', 'version', 'cueSets', 'entries'].includes(key)) fail(where, `unknown property "${key}"`, key);
+  }
+  const { version, entries } = doc;
+  const cueSets = doc['cueSets'] ?? {};
   if (typeof version !== 'string' || !version) fail(where, '"version" must be a non-empty string', version);
-  if (!Array.isArray(entries)) fail(where, '"entries" must be an array', entries);
+  if (!isRecord(cueSets)) fail(where, '"cueSets" must be an object of string arrays', cueSets);
+  for (const [name, list] of Object.entries(cueSets)) {
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) fail(`${where} cueSets`, 'set names are lower-case words', name);
+    checkForms(`${where} cueSets.${name}`, name, list);
+  }
+  for (const name of REQUIRED_CUE_SETS) if (!(name in cueSets)) fail(where, `"cueSets" must define "${name}"`, Object.keys(cueSets));
+  if (!Array.isArray(entries) || entries.length === 0) fail(where, '"entries" must be a non-empty array', entries);
+  const ids = new Set<string>();
   entries.forEach((e: unknown, i) => {
-    const at = `${where} entry ${i}`;
-    if (!e || typeof e !== 'object') fail(at, 'must be an object', e);
-    const entry = e as Record<string, unknown>;
-    const forms = entry['forms'];
-    if (!Array.isArray(forms) || forms.length === 0 || forms.some((f) => typeof f !== 'string' || f.trim().length < 2)) {
-      fail(at, '"forms" must be a non-empty array of strings of 2+ characters', forms);
+    if (!isRecord(e)) fail(`${where} entry ${i}`, 'must be an object', e);
+    const at = `${where} entry ${i}${typeof e['id'] === 'string' ? ` (${e['id']})` : ''}`;
+    for (const key of Object.keys(e)) if (!ENTRY_KEYS.has(key)) fail(at, `unknown property "${key}"`, key);
+    if (typeof e['id'] !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(e['id'])) fail(at, '"id" must be a lower-case slug', e['id']);
+    if (ids.has(e['id'])) fail(at, '"id" must be unique', e['id']);
+    ids.add(e['id']);
+    if (!KINDS.has(e['kind'] as string)) fail(at, `"kind" must be one of ${ENTRY_KINDS.join(', ')}`, e['kind']);
+    const countries = e['countries'];
+    if (!Array.isArray(countries) || countries.length === 0 || countries.some((c) => typeof c !== 'string' || !CODE.test(c))) {
+      fail(at, '"countries" must be a non-empty array of two-letter codes', countries);
     }
-    const countries = entry['countries'];
-    if (!Array.isArray(countries) || countries.some((c) => typeof c !== 'string' || !/^[A-Z]{2}$/.test(c))) {
-      fail(at, '"countries" must be an array of two-letter codes', countries);
-    }
-    const weight = entry['weight'];
+    const weight = e['weight'];
     if (typeof weight !== 'number' || !(weight > 0 && weight <= 10)) fail(at, '"weight" must be a number in (0, 10]', weight);
-    if (!KINDS.has(entry['kind'] as EntryKind)) fail(at, `"kind" must be one of ${[...KINDS].join(', ')}`, entry['kind']);
-    for (const key of ['qualifiers', 'vetoes'] as const) {
-      const list = entry[key];
-      if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string'))) {
-        fail(at, `"${key}" must be an array of strings`, list);
-      }
+    checkForms(at, 'forms', e['forms']);
+    if ((e['forms'] as string[]).length === 0 || (e['forms'] as string[]).some((f) => f.startsWith('@'))) {
+      fail(at, '"forms" must be non-empty and name words, not cue sets', e['forms']);
     }
-    for (const key of Object.keys(entry)) {
-      if (!['forms', 'countries', 'weight', 'kind', 'ambiguous', 'qualifiers', 'vetoes', 'note'].includes(key)) {
-        fail(at, `unknown property "${key}"`, key);
-      }
+    if (e['ambiguous'] !== undefined && typeof e['ambiguous'] !== 'boolean') fail(at, '"ambiguous" must be a boolean', e['ambiguous']);
+    if (e['support'] !== undefined && e['support'] !== 'region' && e['support'] !== 'country') {
+      fail(at, '"support" must be "region" or "country"', e['support']);
     }
+    for (const key of ['qualifiers', 'vetoes'] as const) if (e[key] !== undefined) checkForms(at, key, e[key], cueSets);
+    if (e['note'] !== undefined && typeof e['note'] !== 'string') fail(at, '"note" must be a string', e['note']);
   });
-  return doc as Gazetteer;
+  return { version, cueSets: cueSets as Record<string, string[]>, entries: entries as GazetteerEntry[] };
 }
 
+function positive(where: string, c: Record<string, unknown>, key: string, max = Infinity): number {
+  const v = c[key];
+  if (typeof v !== 'number' || !(v > 0) || v > max) fail(where, `"${key}" must be a number in (0, ${max}]`, v);
+  return v;
+}
+
+/** Validate data/relevance.json (or a deployment's own); throws a ConfigError naming the key and the value. */
 export function validateRelevanceConfig(doc: unknown, where = 'relevance config'): RelevanceConfig {
-  const c = doc as Partial<RelevanceConfig> | null;
-  if (!c || typeof c !== 'object') fail(where, 'must be an object', doc);
-  if (typeof c.threshold !== 'number' || c.threshold <= 0) fail(where, '"threshold" must be a positive number', c.threshold);
-  const fw = c.fieldWeights;
-  if (!fw || ![fw.title, fw.summary, fw.content].every((n) => typeof n === 'number' && n >= 0)) {
-    fail(where, '"fieldWeights" must have numeric title, summary and content', fw);
+  if (!isRecord(doc)) fail(where, 'must be an object', doc);
+  const known = ['threshold', 'fieldWeights', 'scope', 'region', 'countryShare', 'contextWindow', 'leadChars', 'discounts', 'listMinItems'];
+  for (const key of Object.keys(doc)) if (!known.includes(key)) fail(where, `unknown property "${key}"`, key);
+  positive(where, doc, 'threshold');
+  const fw = doc['fieldWeights'];
+  if (!isRecord(fw) || !['title', 'summary', 'content'].every((k) => typeof fw[k] === 'number' && (fw[k] as number) >= 0)) {
+    fail(where, '"fieldWeights" must have numeric title, summary and content (>= 0)', fw);
   }
-  if (!Array.isArray(c.scope) || c.scope.some((s) => !/^[A-Z]{2}$/.test(String(s)))) {
-    fail(where, '"scope" must be an array of two-letter codes', c.scope);
-  }
-  if (typeof c.countryShare !== 'number' || c.countryShare < 0 || c.countryShare > 1) {
-    fail(where, '"countryShare" must be in [0, 1]', c.countryShare);
-  }
-  if (typeof c.contextWindow !== 'number' || c.contextWindow < 0) fail(where, '"contextWindow" must be >= 0', c.contextWindow);
-  return c as RelevanceConfig;
-}
-
-/** One folded form as compiled: a prefix when it ended in "*", else an exact phrase. */
-interface CompiledForm {
-  readonly entry: number;
-  readonly form: string;
-}
-
-export interface Matcher {
-  readonly gazetteer: Gazetteer;
-  readonly pattern: RegExp;
-  readonly exact: ReadonlyMap<string, readonly CompiledForm[]>;
-  readonly prefixes: ReadonlyMap<string, readonly CompiledForm[]>;
-  readonly longestPrefix: number;
-  readonly qualifiers: readonly (readonly string[])[];
-  readonly vetoes: readonly (readonly string[])[];
-}
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Folded form with separators unified, as used for lookups. */
-export function lookupKey(text: string): string {
-  return text.replace(/[\s\-\u2010-\u2015]+/g, ' ');
-}
-
-export function compileGazetteer(gazetteer: Gazetteer): Matcher {
-  const exact = new Map<string, CompiledForm[]>();
-  const prefixes = new Map<string, CompiledForm[]>();
-  const alternatives = new Set<string>();
-  let longestPrefix = 0;
-  gazetteer.entries.forEach((entry, i) => {
-    for (const raw of entry.forms) {
-      const wildcard = raw.endsWith('*');
-      const key = lookupKey(fold(wildcard ? raw.slice(0, -1) : raw).trim());
-      const target = wildcard ? prefixes : exact;
-      const list = target.get(key) ?? [];
-      list.push({ entry: i, form: raw });
-      target.set(key, list);
-      if (wildcard) longestPrefix = Math.max(longestPrefix, key.length);
-      const body = key.split(' ').map(escape).join('[\\s\\-\\u2010-\\u2015]+');
-      alternatives.add(wildcard ? `${body}[\\p{L}\\p{M}]*` : body);
+  for (const key of ['scope', 'region']) {
+    const list = doc[key];
+    if (!Array.isArray(list) || list.length === 0 || list.some((s) => typeof s !== 'string' || !CODE.test(s))) {
+      fail(where, `"${key}" must be a non-empty array of two-letter codes`, list);
     }
-  });
-  const sorted = [...alternatives].sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${sorted.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
-  return {
-    gazetteer,
-    pattern,
-    exact,
-    prefixes,
-    longestPrefix,
-    qualifiers: gazetteer.entries.map((e) => (e.qualifiers ?? []).map((q) => lookupKey(fold(q)))),
-    vetoes: gazetteer.entries.map((e) => (e.vetoes ?? []).map((v) => lookupKey(fold(v)))),
-  };
-}
-
-/** The entries a folded match stands for: the exact form first, else the longest prefix form. */
-export function resolveMatch(matcher: Matcher, folded: string): readonly CompiledForm[] {
-  const key = lookupKey(folded);
-  const hit = matcher.exact.get(key);
-  if (hit) return hit;
-  for (let len = Math.min(key.length, matcher.longestPrefix); len >= 2; len--) {
-    const pre = matcher.prefixes.get(key.slice(0, len));
-    if (pre) return pre;
   }
-  return [];
+  const share = doc['countryShare'];
+  if (typeof share !== 'number' || share < 0 || share > 1) fail(where, '"countryShare" must be in [0, 1]', share);
+  const window = doc['contextWindow'];
+  if (typeof window !== 'number' || !Number.isInteger(window) || window < 0) fail(where, '"contextWindow" must be an integer >= 0', window);
+  positive(where, doc, 'leadChars');
+  const listMin = doc['listMinItems'];
+  if (typeof listMin !== 'number' || !Number.isInteger(listMin) || listMin < 2) fail(where, '"listMinItems" must be an integer >= 2', listMin);
+  const d = doc['discounts'];
+  if (!isRecord(d)) fail(where, '"discounts" must be an object', d);
+  for (const key of ['late', 'list', 'ancestry', 'foreignHeadline']) positive(`${where} discounts`, d, key, 1);
+  for (const key of Object.keys(d)) if (!['late', 'list', 'ancestry', 'foreignHeadline'].includes(key)) fail(`${where} discounts`, `unknown property "${key}"`, key);
+  return doc as unknown as RelevanceConfig;
 }
 
 export const defaultGazetteer: Gazetteer = validateGazetteer(rawGazetteer, 'data/gazetteer.json');
 export const defaultRelevanceConfig: RelevanceConfig = validateRelevanceConfig(rawConfig, 'data/relevance.json');
-export const defaultMatcher: Matcher = compileGazetteer(defaultGazetteer);
