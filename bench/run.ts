@@ -14,7 +14,7 @@ for (const file of files) {
     const r = await measure(bench);
     const verdict = r.target === undefined ? '' : r.met ? `  target ${r.target}/s met` : `  target ${r.target}/s MISSED`;
     if (r.met === false) missed++;
-    console.error(`${r.name.padEnd(48)} ${String(r.opsPerSecond).padStart(9)} ${r.unit}/s${verdict}`);
+    console.error(`${r.name.padEnd(48)} ${String(r.opsPerSecond).padStart(9)} ${r.unit}/s (cpu)  ${String(r.opsPerWallSecond).padStart(9)}/s (wall)${verdict}`);
     console.log(JSON.stringify(r));
   }
 }
