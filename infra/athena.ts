@@ -81,7 +81,7 @@ export class ArticlesAthena extends Construct {
         },
       },
     });
-    this.table.addDependency(this.database);
+    this.table.addResourceDependency(this.database);
 
     this.resultsBucket = new Bucket(this, 'Results', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -112,8 +112,8 @@ export class ArticlesAthena extends Construct {
 
     const named = (id: string, name: string, description: string, sql: string): CfnNamedQuery => {
       const query = new CfnNamedQuery(this, id, { name, description, database: this.databaseName, workGroup: this.workGroup.name, queryString: sql });
-      query.addDependency(this.workGroup);
-      query.addDependency(this.table);
+      query.addResourceDependency(this.workGroup);
+      query.addResourceDependency(this.table);
       return query;
     };
     named(
