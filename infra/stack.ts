@@ -21,6 +21,7 @@ import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { ARTICLE_INDEXES, ARTICLES_TABLE_KEYS, FEED_INDEXES, FEEDS_TABLE_KEYS } from '../functions/adapters/keys';
 import { ArticlesAthena } from './athena';
+import { LAMBDA_BUNDLE } from './bundling';
 import { DEFAULT_FEEDS_FILE, type StackConfig } from './config';
 import { Monitoring } from './monitoring';
 
@@ -33,9 +34,6 @@ function grantOn(grantee: IGrantable, resourceArns: string[], ...actions: string
 }
 
 const entry = (name: string): string => fileURLToPath(new URL(`../functions/handlers/${name}`, import.meta.url));
-
-// rss-parser and its XML parser are CommonJS; in an ESM bundle they need a `require`.
-export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
  * The whole pipeline in one stack:
@@ -185,16 +183,7 @@ export class WbnewsStack extends Stack {
 
     // ---- Functions -----------------------------------------------------------------------
 
-    const bundling: BundlingOptions = {
-      format: OutputFormat.ESM,
-      minify: true,
-      sourceMap: true,
-      target: 'node24',
-      mainFields: ['module', 'main'],
-      banner: ESM_REQUIRE_BANNER,
-      // Bundle the AWS SDK: measured cold import 83 ms bundled against 232 ms external.
-      externalModules: [],
-    };
+    const bundling: BundlingOptions = { ...LAMBDA_BUNDLE, mainFields: [...LAMBDA_BUNDLE.mainFields], format: OutputFormat.ESM };
     const logRetention = props.logRetentionDays ?? 30;
     const powertoolsEnv = { POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO', NODE_OPTIONS: '--enable-source-maps' };
 

@@ -1,16 +1,21 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ARTICLE_COLUMNS } from '../../infra/athena';
 import { idOf, only, synth } from './synth';
 
+let t: Template;
+beforeAll(() => {
+  t = synth({ athena: true });
+});
+
 describe('Athena (context athena=true)', () => {
   it('is absent by default', () => {
-    const t = synth();
-    for (const type of ['AWS::Glue::Database', 'AWS::Glue::Table', 'AWS::Athena::WorkGroup']) expect(t.findResources(type)).toEqual({});
+    const defaults = synth();
+    for (const type of ['AWS::Glue::Database', 'AWS::Glue::Table', 'AWS::Athena::WorkGroup']) expect(defaults.findResources(type)).toEqual({});
   });
 
   it('creates a Glue database and an external table over articles/, partitioned by dt with date projection', () => {
-    const t = synth({ athena: true });
     const bucket = idOf(t, 'AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } });
     t.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'test_news' } });
     const table = only(t, 'AWS::Glue::Table').Properties as { DatabaseName: string; TableInput: Record<string, unknown> };
@@ -39,7 +44,6 @@ describe('Athena (context athena=true)', () => {
   });
 
   it('has a column for every top-level field of the stored article', () => {
-    const t = synth({ athena: true });
     const columns = ((only(t, 'AWS::Glue::Table').Properties['TableInput'] as { StorageDescriptor: { Columns: { Name: string; Type: string }[] } }).StorageDescriptor.Columns);
     // The keys of Article (functions/core/model.ts), lower-cased.
     const articleKeys = [
@@ -52,7 +56,6 @@ describe('Athena (context athena=true)', () => {
   });
 
   it('runs queries in an enforced workgroup that encrypts results into its own expiring, private bucket and caps bytes scanned', () => {
-    const t = synth({ athena: true });
     const results = idOf(t, 'AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] } });
     t.hasResourceProperties('AWS::Athena::WorkGroup', {
       Name: 'Test-analysts',
@@ -77,7 +80,6 @@ describe('Athena (context athena=true)', () => {
   });
 
   it('ships two saved queries that filter on the dt partition', () => {
-    const t = synth({ athena: true });
     const queries = Object.values(t.findResources('AWS::Athena::NamedQuery')).map((q) => q['Properties'] as { Database: string; QueryString: string });
     expect(queries).toHaveLength(2);
     for (const q of queries) {
