@@ -12,6 +12,8 @@ import { WB6, type FeedConfig } from '../functions/core/model';
  * the same keys and defaults: keep them in step.
  */
 export interface StackConfig {
+  /** The CloudFormation stack name; names the dashboard, workgroup and Glue database too. Context `stackName`, default Wbnews. */
+  readonly stackName: string;
   /** Minutes between ingest cycles. Context `scheduleMinutes`, default 15 (1-1440). */
   readonly scheduleMinutes: number;
   /** The feeds file deployed with the dispatcher. Context `feedsFile`, default feeds/feeds.json. */
@@ -61,6 +63,7 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 /** The context keys this app reads; any other camelCase key is taken for a typo and fails the synth. */
 export const CONTEXT_KEYS = [
+  'stackName',
   'scheduleMinutes',
   'feedsFile',
   'ingestBatchSize',
@@ -168,7 +171,13 @@ export function readStackConfig(node: Node): StackConfig {
   if (rawExpirationDays <= rawTransitionDays) {
     fail('rawExpirationDays', `greater than rawTransitionDays (${rawTransitionDays})`, node.tryGetContext('rawExpirationDays') ?? rawExpirationDays);
   }
+  const stackName: unknown = node.tryGetContext('stackName') ?? 'Wbnews';
+  // CloudFormation: a letter, then letters, digits and hyphens, at most 128 characters.
+  if (typeof stackName !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
+    fail('stackName', 'a CloudFormation stack name (a letter, then letters, digits and hyphens)', stackName);
+  }
   return {
+    stackName: stackName as string,
     scheduleMinutes: intContext(node, 'scheduleMinutes', 15, 1, 1440),
     feedsFile,
     feeds: loadFeeds(feedsFile),

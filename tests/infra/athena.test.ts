@@ -17,9 +17,9 @@ describe('Athena (context athena=true)', () => {
 
   it('creates a Glue database and an external table over articles/, partitioned by dt with date projection', () => {
     const bucket = idOf(t, 'AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } });
-    t.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'test_news' } });
+    t.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'wbnews_news' } });
     const table = only(t, 'AWS::Glue::Table').Properties as { DatabaseName: string; TableInput: Record<string, unknown> };
-    expect(table.DatabaseName).toBe('test_news');
+    expect(table.DatabaseName).toBe('wbnews_news');
     expect(table.TableInput).toMatchObject({
       Name: 'articles',
       TableType: 'EXTERNAL_TABLE',
@@ -58,7 +58,7 @@ describe('Athena (context athena=true)', () => {
   it('runs queries in an enforced workgroup that encrypts results into its own expiring, private bucket and caps bytes scanned', () => {
     const results = idOf(t, 'AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] } });
     t.hasResourceProperties('AWS::Athena::WorkGroup', {
-      Name: 'Test-analysts',
+      Name: 'Wbnews-analysts',
       RecursiveDeleteOption: false,
       WorkGroupConfiguration: {
         EnforceWorkGroupConfiguration: true,
@@ -83,8 +83,8 @@ describe('Athena (context athena=true)', () => {
     const queries = Object.values(t.findResources('AWS::Athena::NamedQuery')).map((q) => q['Properties'] as { Database: string; QueryString: string });
     expect(queries).toHaveLength(2);
     for (const q of queries) {
-      expect(q.Database).toBe('test_news');
-      expect(q.QueryString).toMatch(/FROM "test_news"\."articles"\nWHERE dt >= /);
+      expect(q.Database).toBe('wbnews_news');
+      expect(q.QueryString).toMatch(/FROM "wbnews_news"\."articles"\nWHERE dt >= /);
     }
     expect(Object.keys(t.toJSON()['Outputs'] as object)).toEqual(expect.arrayContaining(['AthenaWorkGroup', 'AthenaTable']));
   });

@@ -21,6 +21,7 @@ describe('stack configuration (CDK context)', () => {
     expect(file).toMatch(/feeds\/feeds\.json$/);
     expect(feeds.length).toBeGreaterThanOrEqual(15);
     expect(rest).toEqual({
+      stackName: 'Wbnews',
       scheduleMinutes: 15,
       ingestBatchSize: 5,
       ingestMaxConcurrency: 5,
@@ -53,6 +54,7 @@ describe('stack configuration (CDK context)', () => {
 
 describe('synth fails, naming the key and the value, if', () => {
   const cases: [string, Record<string, unknown>, string][] = [
+    ['the stack name is not one CloudFormation accepts', { stackName: 'wb_news' }, 'context "stackName" must be a CloudFormation stack name (a letter, then letters, digits and hyphens) (got "wb_news")'],
     ['the schedule is not a whole number of minutes', { scheduleMinutes: 'often' }, 'context "scheduleMinutes" must be an integer from 1 to 1440 (got "often")'],
     ['the schedule is longer than a day', { scheduleMinutes: 1441 }, 'context "scheduleMinutes" must be an integer from 1 to 1440 (got 1441)'],
     ['the batch is larger than 10', { ingestBatchSize: 11 }, 'context "ingestBatchSize" must be an integer from 1 to 10 (got 11)'],
@@ -71,7 +73,7 @@ describe('synth fails, naming the key and the value, if', () => {
     ['a scope country is not one of the six', { scopeCountries: 'XK,HR' }, 'context "scopeCountries" must be a comma-separated list of AL, BA, XK, ME, MK, RS (got "XK,HR")'],
     ['the scope is empty', { scopeCountries: '' }, 'context "scopeCountries" must be a comma-separated list'],
     ['a scope country repeats', { scopeCountries: ['XK', 'XK'] }, 'context "scopeCountries" must be a list without repeats (got ["XK","XK"])'],
-    ['a context key is misspelt', { schedulMinutes: 5 }, 'unknown context key "schedulMinutes" (known keys: scheduleMinutes, feedsFile,'],
+    ['a context key is misspelt', { schedulMinutes: 5 }, 'unknown context key "schedulMinutes" (known keys: stackName, scheduleMinutes, feedsFile,'],
   ];
   for (const [what, context, message] of cases) {
     it(what, () => {

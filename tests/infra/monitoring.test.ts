@@ -163,7 +163,8 @@ describe('dashboard', () => {
     expect(text).toContain('filter message = \\"feed outcome\\" and outcome = \\"failed\\"');
   });
 
-  it('is named after the stack', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Test-pipeline' });
+  it('is named after the stack (context stackName)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Wbnews-pipeline' });
+    synth({ stackName: 'WbnewsStaging' }).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'WbnewsStaging-pipeline' });
   });
 });

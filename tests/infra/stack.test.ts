@@ -220,6 +220,7 @@ describe('Lambda', () => {
       FunctionName: { Ref: ingest },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 5 },
+      Tags: [{ Key: 'project', Value: 'wbnews' }],
     });
     synth({ ingestBatchSize: 2, ingestMaxConcurrency: 10 }).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 2,
@@ -316,6 +317,16 @@ describe('IAM (least privilege)', () => {
         ],
       },
     });
+  });
+});
+
+describe('tags', () => {
+  it('tags every taggable resource with project=wbnews, for cost allocation', () => {
+    const resources = Object.values(template.toJSON()['Resources'] as Record<string, { Type: string; Properties?: { Tags?: unknown } }>);
+    const types = ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::SNS::Topic', 'AWS::Logs::LogGroup'];
+    for (const r of resources.filter((x) => types.includes(x.Type))) {
+      expect(r.Properties?.Tags, r.Type).toEqual(expect.arrayContaining([{ Key: 'project', Value: 'wbnews' }]));
+    }
   });
 });
 
