@@ -7,7 +7,8 @@ import { readStackConfig } from './config';
 // before the first synth; any finding that is not acknowledged (with a reason) fails the synth.
 const app = new App();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-new WbnewsStack(app, 'Wbnews', {
-  ...readStackConfig(app.node),
+const config = readStackConfig(app.node);
+new WbnewsStack(app, config.stackName, {
+  ...config,
   description: 'wbnews: Western Balkans news ingestion pipeline',
 });

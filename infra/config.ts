@@ -3,28 +3,147 @@ import { fileURLToPath } from 'node:url';
 import type { Node } from 'constructs';
 import { ConfigError } from '../functions/core/errors';
 import { validateFeedsFile } from '../functions/core/feeds-config';
-import type { FeedConfig } from '../functions/core/model';
+import { WB6, type FeedConfig } from '../functions/core/model';
 
-/** Everything the stack reads from CDK context (`-c key=value` or cdk.json), validated at synth. */
+/**
+ * Everything the stack reads from CDK context (`-c key=value` on the command line, or the
+ * `context` block of cdk.json), validated once at synth. A bad value fails the synth with a
+ * ConfigError naming the key and the value received. The README's "CDK context" table lists
+ * the same keys and defaults: keep them in step.
+ */
 export interface StackConfig {
-  /** Minutes between ingest cycles. Context `scheduleMinutes`, default 15. */
+  /** The CloudFormation stack name; names the dashboard, workgroup and Glue database too. Context `stackName`, default Wbnews. */
+  readonly stackName: string;
+  /** Minutes between ingest cycles. Context `scheduleMinutes`, default 15 (1-1440). */
   readonly scheduleMinutes: number;
   /** The feeds file deployed with the dispatcher. Context `feedsFile`, default feeds/feeds.json. */
   readonly feedsFile: string;
   /** Its validated content. */
   readonly feeds: readonly FeedConfig[];
+  /** Feed messages per ingest invocation. Context `ingestBatchSize`, default 5 (1-10). */
+  readonly ingestBatchSize: number;
+  /** Ingest invocations running at once. Context `ingestMaxConcurrency`, default 5 (2-1000). */
+  readonly ingestMaxConcurrency: number;
+  /** Ingest Lambda timeout in seconds. Context `ingestTimeoutSeconds`, default 60 (10-900). */
+  readonly ingestTimeoutSeconds: number;
+  /** Days the functions' logs are kept. Context `logRetentionDays`, default 30 (a CloudWatch Logs value). */
+  readonly logRetentionDays: number;
+  /** Powertools log level. Context `logLevel`, default INFO. */
+  readonly logLevel: LogLevel;
+  /** Days before raw feed snapshots (raw/) move to S3 Standard-IA. Context `rawTransitionDays`, default 30 (>= 30). */
+  readonly rawTransitionDays: number;
+  /** Days before raw feed snapshots are deleted. Context `rawExpirationDays`, default 180 (> rawTransitionDays). */
+  readonly rawExpirationDays: number;
+  /** Days an overwritten or deleted object version is kept. Context `noncurrentVersionDays`, default 30. */
+  readonly noncurrentVersionDays: number;
+  /** S3 server access logs for the data bucket, into a log bucket. Context `accessLogging`, default true. */
+  readonly accessLogging: boolean;
+  /** Days access logs are kept. Context `accessLogRetentionDays`, default 90. */
+  readonly accessLogRetentionDays: number;
+  /** `retain` (default) keeps the bucket and tables when the stack is deleted; `destroy` is for throwaway stacks. */
+  readonly removalPolicy: 'retain' | 'destroy';
+  /** Where alarm notifications are e-mailed. Context `alarmEmail`, default none (the topic still exists). */
+  readonly alarmEmail: string | undefined;
+  /** Consecutive failures of one feed that raise the "feeds failing" alarm. Context `alarmFeedFailures`, default 6. */
+  readonly alarmFeedFailures: number;
+  /** Hours without a new stored article that raise the "no new articles" alarm. Context `alarmNoArticlesHours`, default 12 (1-168). */
+  readonly alarmNoArticlesHours: number;
+  /** An Athena-ready Glue database and table over the article JSON. Context `athena`, default false. */
+  readonly athena: boolean;
+  /** Countries the relevance module keeps (passed to the ingest Lambda as RELEVANCE_SCOPE). Context `scopeCountries`, default: data/relevance.json. */
+  readonly scopeCountries: readonly string[] | undefined;
 }
 
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
 export const DEFAULT_FEEDS_FILE = fileURLToPath(new URL('../feeds/feeds.json', import.meta.url));
+
+/** The values CloudWatch Logs accepts for a retention period, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** The context keys this app reads; any other camelCase key is taken for a typo and fails the synth. */
+export const CONTEXT_KEYS = [
+  'stackName',
+  'scheduleMinutes',
+  'feedsFile',
+  'ingestBatchSize',
+  'ingestMaxConcurrency',
+  'ingestTimeoutSeconds',
+  'logRetentionDays',
+  'logLevel',
+  'rawTransitionDays',
+  'rawExpirationDays',
+  'noncurrentVersionDays',
+  'accessLogging',
+  'accessLogRetentionDays',
+  'removalPolicy',
+  'alarmEmail',
+  'alarmFeedFailures',
+  'alarmNoArticlesHours',
+  'athena',
+  'scopeCountries',
+] as const;
+
+const fail = (key: string, expected: string, raw: unknown): never => {
+  throw new ConfigError(`context "${key}" must be ${expected} (got ${JSON.stringify(raw)})`, { value: String(raw) });
+};
 
 function intContext(node: Node, key: string, fallback: number, min: number, max: number): number {
   const raw: unknown = node.tryGetContext(key);
   if (raw === undefined) return fallback;
-  const value = typeof raw === 'number' ? raw : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`context "${key}" must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`, { value: String(raw) });
-  }
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  if (!Number.isInteger(value) || value < min || value > max) fail(key, `an integer from ${min} to ${max}`, raw);
   return value;
+}
+
+function boolContext(node: Node, key: string, fallback: boolean): boolean {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined) return fallback;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  return fail(key, 'true or false', raw);
+}
+
+function choiceContext<T extends string>(node: Node, key: string, fallback: T, choices: readonly T[]): T {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined) return fallback;
+  if (typeof raw === 'string' && (choices as readonly string[]).includes(raw)) return raw as T;
+  return fail(key, `one of ${choices.join(', ')}`, raw);
+}
+
+// Deliberately plain: one @, no spaces, a dot in the domain. SNS sends a confirmation mail,
+// which is the real check; this one catches a value that cannot be an address at all.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function emailContext(node: Node, key: string): string | undefined {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || !EMAIL.test(raw.trim())) fail(key, 'an e-mail address', raw);
+  return (raw as string).trim();
+}
+
+function countriesContext(node: Node, key: string): string[] | undefined {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined) return undefined;
+  const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : [];
+  const known = WB6 as readonly string[];
+  if (list.length === 0 || list.some((c) => typeof c !== 'string' || !known.includes(c))) {
+    fail(key, `a comma-separated list of ${WB6.join(', ')}`, raw);
+  }
+  if (new Set(list).size !== list.length) fail(key, 'a list without repeats', raw);
+  return list as string[];
+}
+
+/** Fails on a camelCase context key the app does not read: `-c schedulMinutes=5` must not be ignored. */
+function rejectUnknownKeys(node: Node): void {
+  const known = new Set<string>(CONTEXT_KEYS);
+  // getAllContext() is typed `any` by constructs; it is a plain object of context values.
+  const all = node.getAllContext() as Record<string, unknown>;
+  for (const key of Object.keys(all)) {
+    if (/^[a-z][A-Za-z0-9]*$/.test(key) && !known.has(key)) {
+      throw new ConfigError(`unknown context key "${key}" (known keys: ${CONTEXT_KEYS.join(', ')})`, { value: key });
+    }
+  }
 }
 
 export function loadFeeds(path: string): FeedConfig[] {
@@ -38,10 +157,47 @@ export function loadFeeds(path: string): FeedConfig[] {
 }
 
 export function readStackConfig(node: Node): StackConfig {
-  const feedsFile = (node.tryGetContext('feedsFile') as string | undefined) ?? DEFAULT_FEEDS_FILE;
+  rejectUnknownKeys(node);
+  const rawFeedsFile: unknown = node.tryGetContext('feedsFile');
+  if (rawFeedsFile !== undefined && (typeof rawFeedsFile !== 'string' || !rawFeedsFile.trim())) fail('feedsFile', 'a file path', rawFeedsFile);
+  const feedsFile = (rawFeedsFile as string | undefined) ?? DEFAULT_FEEDS_FILE;
+  const logRetentionDays = intContext(node, 'logRetentionDays', 30, 1, 3653);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+    fail('logRetentionDays', `one of ${LOG_RETENTION_DAYS.join(', ')}`, node.tryGetContext('logRetentionDays'));
+  }
+  // S3 moves objects to Standard-IA no earlier than 30 days after creation.
+  const rawTransitionDays = intContext(node, 'rawTransitionDays', 30, 30, 3650);
+  const rawExpirationDays = intContext(node, 'rawExpirationDays', 180, 1, 36500);
+  if (rawExpirationDays <= rawTransitionDays) {
+    fail('rawExpirationDays', `greater than rawTransitionDays (${rawTransitionDays})`, node.tryGetContext('rawExpirationDays') ?? rawExpirationDays);
+  }
+  const stackName: unknown = node.tryGetContext('stackName') ?? 'Wbnews';
+  // CloudFormation: a letter, then letters, digits and hyphens, at most 128 characters.
+  if (typeof stackName !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
+    fail('stackName', 'a CloudFormation stack name (a letter, then letters, digits and hyphens)', stackName);
+  }
   return {
+    stackName: stackName as string,
     scheduleMinutes: intContext(node, 'scheduleMinutes', 15, 1, 1440),
     feedsFile,
     feeds: loadFeeds(feedsFile),
+    ingestBatchSize: intContext(node, 'ingestBatchSize', 5, 1, 10),
+    // The SQS event source accepts a maximum concurrency from 2 to 1000.
+    ingestMaxConcurrency: intContext(node, 'ingestMaxConcurrency', 5, 2, 1000),
+    ingestTimeoutSeconds: intContext(node, 'ingestTimeoutSeconds', 60, 10, 900),
+    logRetentionDays,
+    logLevel: choiceContext<LogLevel>(node, 'logLevel', 'INFO', ['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    rawTransitionDays,
+    rawExpirationDays,
+    noncurrentVersionDays: intContext(node, 'noncurrentVersionDays', 30, 1, 3650),
+    accessLogging: boolContext(node, 'accessLogging', true),
+    accessLogRetentionDays: intContext(node, 'accessLogRetentionDays', 90, 1, 3650),
+    removalPolicy: choiceContext(node, 'removalPolicy', 'retain', ['retain', 'destroy'] as const),
+    alarmEmail: emailContext(node, 'alarmEmail'),
+    alarmFeedFailures: intContext(node, 'alarmFeedFailures', 6, 1, 100),
+    // Alarms evaluate at most 7 days of hourly periods.
+    alarmNoArticlesHours: intContext(node, 'alarmNoArticlesHours', 12, 1, 168),
+    athena: boolContext(node, 'athena', false),
+    scopeCountries: countriesContext(node, 'scopeCountries'),
   };
 }

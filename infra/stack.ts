@@ -1,20 +1,31 @@
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Grant, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
-import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectOwnership,
+  StorageClass,
+  TransitionDefaultMinimumObjectSize,
+  type CfnBucket,
+} from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { ARTICLE_INDEXES, ARTICLES_TABLE_KEYS, FEED_INDEXES, FEEDS_TABLE_KEYS } from '../functions/adapters/keys';
+import { ArticlesAthena } from './athena';
+import { LAMBDA_BUNDLE } from './bundling';
 import { DEFAULT_FEEDS_FILE, type StackConfig } from './config';
+import { Monitoring } from './monitoring';
 
-/** Props of the stack: the validated configuration (infra/config.ts), each part optional. */
+/** Props of the stack: the validated configuration (infra/config.ts), each part optional with the same defaults. */
 export interface WbnewsStackProps extends StackProps, Partial<StackConfig> {}
 
 /** Grant exact actions on exact resources (the grant helpers of Table add index ARNs we don't use). */
@@ -24,44 +35,108 @@ function grantOn(grantee: IGrantable, resourceArns: string[], ...actions: string
 
 const entry = (name: string): string => fileURLToPath(new URL(`../functions/handlers/${name}`, import.meta.url));
 
-// rss-parser and its XML parser are CommonJS; in an ESM bundle they need a `require`.
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
-
-/** The worker's timeout: a feed fetch is capped well below it (see http-fetch.ts defaults). */
-const INGEST_TIMEOUT = Duration.seconds(60);
-
+/**
+ * The whole pipeline in one stack:
+ *
+ *   EventBridge rule (every scheduleMinutes) → dispatcher Lambda → feed queue (SQS, DLQ)
+ *     → ingest Lambda (batches, partial failures, capped concurrency)
+ *     → S3 bucket (articles/, raw/) + DynamoDB (articles table, feeds table)
+ *   + alarms → SNS topic (e-mail), a dashboard, optionally an Athena table over articles/.
+ *
+ * Construct ids are part of the contract: renaming one replaces the resource (and a data store
+ * with it). Every setting comes from StackConfig (CDK context, infra/config.ts).
+ */
 export class WbnewsStack extends Stack {
   readonly bucket: Bucket;
+  readonly accessLogsBucket: Bucket | undefined;
   readonly articlesTable: Table;
   readonly feedsTable: Table;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly dispatcher: NodejsFunction;
   readonly ingest: NodejsFunction;
+  readonly schedule: Rule;
+  readonly monitoring: Monitoring;
+  readonly athena: ArticlesAthena | undefined;
 
   constructor(scope: Construct, id: string, props: WbnewsStackProps = {}) {
     super(scope, id, props);
+    // Every resource carries the tag, so Cost Explorer can show what the pipeline costs.
+    Tags.of(this).add('project', 'wbnews');
     const scheduleMinutes = props.scheduleMinutes ?? 15;
     const feedsFile = props.feedsFile ?? DEFAULT_FEEDS_FILE;
+    const ingestTimeout = Duration.seconds(props.ingestTimeoutSeconds ?? 60);
+    const throwaway = props.removalPolicy === 'destroy';
+    // Data stores are retained when the stack is deleted, and the tables refuse deletion,
+    // unless the stack is declared throwaway (context removalPolicy=destroy).
+    const dataRemoval = throwaway ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    // ---- Storage -------------------------------------------------------------------------
+
+    if (props.accessLogging ?? true) {
+      // S3 server access logs of the data bucket (and the Athena results bucket). Log
+      // delivery writes with the bucket policy CDK adds (feature flag
+      // serverAccessLogsUseBucketPolicy); the target must use SSE-S3.
+      this.accessLogsBucket = new Bucket(this, 'AccessLogs', {
+        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+        encryption: BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        lifecycleRules: [{ id: 'expire-logs', expiration: Duration.days(props.accessLogRetentionDays ?? 90) }],
+        removalPolicy: dataRemoval,
+        autoDeleteObjects: throwaway,
+      });
+      Validations.of(this.accessLogsBucket).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-S1',
+        reason: 'This is the access-log bucket itself: logging it into itself would log every log delivery, and into another bucket would only move the question.',
+      });
+    }
 
     this.bucket = new Bucket(this, 'Articles', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // S3's own default since 2024, written out: objects under 128 KB never transition, since
+      // Standard-IA bills every object as at least 128 KB (most gzipped feed bodies are smaller).
+      transitionDefaultMinimumObjectSize: TransitionDefaultMinimumObjectSize.ALL_STORAGE_CLASSES_128_K,
+      lifecycleRules: [
+        {
+          // Raw feed bodies are kept to reprocess and to debug a parse; they are read rarely
+          // after the first weeks, and not at all after a few months.
+          id: 'raw-snapshots',
+          prefix: 'raw/',
+          transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(props.rawTransitionDays ?? 30) }],
+          expiration: Duration.days(props.rawExpirationDays ?? 180),
+        },
+        {
+          // Versioning protects against an overwrite or delete by mistake; old versions and
+          // the delete markers left by expiry are cleaned up after a while.
+          id: 'noncurrent-versions',
+          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays ?? 30),
+          expiredObjectDeleteMarker: true,
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+      removalPolicy: dataRemoval,
+      autoDeleteObjects: throwaway,
+      ...(this.accessLogsBucket ? { serverAccessLogsBucket: this.accessLogsBucket, serverAccessLogsPrefix: 'articles-bucket/' } : {}),
     });
-    Validations.of(this.bucket).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-S1',
-      reason: 'Only the pipeline\'s own Lambda roles read and write this bucket; CloudTrail data events can be enabled per account if access logs are needed.',
-    });
+    if (!this.accessLogsBucket) {
+      Validations.of(this.bucket).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-S1',
+        reason: 'Access logging was turned off by context (accessLogging=false). Only the pipeline\'s own Lambda roles can write; CloudTrail data events can audit access instead.',
+      });
+    }
 
     this.articlesTable = new Table(this, 'ArticlesTable', {
       partitionKey: { name: ARTICLES_TABLE_KEYS.partitionKey, type: AttributeType.STRING },
       sortKey: { name: ARTICLES_TABLE_KEYS.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: !throwaway,
+      removalPolicy: dataRemoval,
     });
     for (const [indexName, keys] of Object.entries(ARTICLE_INDEXES)) {
       this.articlesTable.addGlobalSecondaryIndex({
@@ -76,7 +151,8 @@ export class WbnewsStack extends Stack {
       partitionKey: { name: FEEDS_TABLE_KEYS.partitionKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: !throwaway,
+      removalPolicy: dataRemoval,
     });
     this.feedsTable.addGlobalSecondaryIndex({
       indexName: 'byDue',
@@ -85,9 +161,12 @@ export class WbnewsStack extends Stack {
       projectionType: ProjectionType.ALL,
     });
 
+    // ---- Queue ---------------------------------------------------------------------------
+
     this.deadLetterQueue = new Queue(this, 'FeedDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+      // The longest SQS allows: time to notice the alarm, fix the cause and redrive.
       retentionPeriod: Duration.days(14),
     });
     this.queue = new Queue(this, 'FeedQueue', {
@@ -95,34 +174,44 @@ export class WbnewsStack extends Stack {
       enforceSSL: true,
       // AWS's guidance for an SQS event source: at least six times the function timeout, so a
       // message is not redelivered while a throttled or retried batch is still running.
-      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(ingestTimeout.toSeconds() * 6),
+      // A due feed is queued again every cycle, so a message a day old is only a duplicate of
+      // newer ones (a failing record reaches the DLQ long before: 3 receives x visibility).
+      retentionPeriod: Duration.days(1),
       // A feed message that failed three times (our storage failing, not the feed: feed
       // failures are recorded and backed off, not retried) is parked for inspection.
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
     });
 
-    const bundling = {
-      format: OutputFormat.ESM,
-      minify: true,
-      sourceMap: true,
-      target: 'node24',
-      mainFields: ['module', 'main'],
-      banner: ESM_REQUIRE_BANNER,
-      // Bundle the AWS SDK: measured cold import 83 ms bundled against 232 ms external.
-      externalModules: [],
-    };
+    // ---- Functions -----------------------------------------------------------------------
 
+    const bundling: BundlingOptions = { ...LAMBDA_BUNDLE, mainFields: [...LAMBDA_BUNDLE.mainFields], format: OutputFormat.ESM };
+    const logRetention = props.logRetentionDays ?? 30;
+    const powertoolsEnv = { POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO', NODE_OPTIONS: '--enable-source-maps' };
+
+    // Each function has its own role with nothing attached but what is granted below: no
+    // AWS-managed AWSLambdaBasicExecutionRole (its log statement is on every log group, "*").
+    const dispatcherLogs = new LogGroup(this, 'DispatcherLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const dispatcherRole = new Role(this, 'DispatcherRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'wbnews dispatcher: read feed states, send feed messages, write its logs',
+    });
+    // 256 MB: the dispatcher reads one BatchGetItem page per 100 feeds and sends batches of
+    // ten messages; it needs little memory and, at this size, ~0.15 vCPU is plenty for
+    // JSON. 30 s: a cycle of 50 feeds takes well under a second; the rest is SDK retries.
     this.dispatcher = new NodejsFunction(this, 'Dispatcher', {
+      description: 'wbnews: queue every due feed (runs on the schedule)',
       entry: entry('dispatcher.lambda.ts'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(30),
-      logGroup: new LogGroup(this, 'DispatcherLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+      role: dispatcherRole,
+      logGroup: dispatcherLogs,
       environment: {
         FEEDS_TABLE: this.feedsTable.tableName,
         QUEUE_URL: this.queue.queueUrl,
-        NODE_OPTIONS: '--enable-source-maps',
+        ...powertoolsEnv,
       },
       bundling: {
         ...bundling,
@@ -135,24 +224,44 @@ export class WbnewsStack extends Stack {
       },
     });
 
+    const ingestLogs = new LogGroup(this, 'IngestLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const ingestRole = new Role(this, 'IngestRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'wbnews ingest worker: consume feed messages, store articles and feed states, write its logs',
+    });
+    // 512 MB: one invocation holds up to ingestBatchSize feed bodies at once (each capped at
+    // FETCH_MAX_BYTES, 5 MB by default) with their parsed documents. Measured on the largest
+    // corpus feed (1.6 MB): one parse adds ~50 MB of RSS, five at once ~125 MB; news feeds are
+    // mostly 50-500 KB. 512 MB also buys ~0.3 vCPU for decoding and parsing. Timeout: the records
+    // of a batch run concurrently, so a batch takes about as long as its slowest feed: the
+    // fetch cap (FETCH_TIMEOUT_MS, 15 s by default) plus the writes of its new articles. 60 s
+    // leaves room for S3/DynamoDB retries; raise ingestTimeoutSeconds for full-text fetching.
     this.ingest = new NodejsFunction(this, 'Ingest', {
+      description: 'wbnews: ingest one feed per queue message',
       entry: entry('ingest.lambda.ts'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: INGEST_TIMEOUT,
-      logGroup: new LogGroup(this, 'IngestLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+      timeout: ingestTimeout,
+      role: ingestRole,
+      logGroup: ingestLogs,
       environment: {
         ARTICLES_TABLE: this.articlesTable.tableName,
         FEEDS_TABLE: this.feedsTable.tableName,
         ARTICLES_BUCKET: this.bucket.bucketName,
-        NODE_OPTIONS: '--enable-source-maps',
+        ...powertoolsEnv,
+        // Read by the relevance module when set; unset, data/relevance.json's scope applies.
+        ...(props.scopeCountries ? { RELEVANCE_SCOPE: props.scopeCountries.join(',') } : {}),
       },
       bundling,
     });
 
-    // Least privilege: each function gets exactly the calls its adapters make, on the table
-    // itself (no index access: neither Lambda queries), and object writes under two prefixes.
+    // ---- Least privilege -----------------------------------------------------------------
+    // Each function gets exactly the calls its adapters make: on the tables themselves (no
+    // index access: neither Lambda queries), object writes under two prefixes, its own log
+    // group, and (the event source mapping adds these) receive/delete on the feed queue.
+    dispatcherLogs.grantWrite(dispatcherRole);
+    ingestLogs.grantWrite(ingestRole);
     grantOn(this.dispatcher, [this.feedsTable.tableArn], 'dynamodb:BatchGetItem');
     this.queue.grantSendMessages(this.dispatcher);
     grantOn(this.ingest, [this.feedsTable.tableArn], 'dynamodb:GetItem', 'dynamodb:PutItem');
@@ -169,7 +278,7 @@ export class WbnewsStack extends Stack {
     grantOn(this.ingest, objectPrefixes.map((p) => this.bucket.arnForObjects(p)), 's3:PutObject');
     const bucketId = this.getLogicalId(this.bucket.node.defaultChild as CfnBucket);
     for (const prefix of objectPrefixes) {
-      Validations.of(this.ingest).acknowledge({
+      Validations.of(ingestRole).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}]`,
         reason: `Object keys under ${prefix} are derived from article ids and fetch times at run time; the grant is PutObject only, under that prefix.`,
       });
@@ -177,23 +286,82 @@ export class WbnewsStack extends Stack {
 
     this.ingest.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: 5,
+        // Small batches: a batch lasts as long as its slowest feed, and a failed record is
+        // retried alone (reportBatchItemFailures), so small batches keep both short.
+        batchSize: props.ingestBatchSize ?? 5,
         reportBatchItemFailures: true,
         // At most this many workers at once, so feed hosts (and our tables) are not hammered.
-        maxConcurrency: 5,
+        // The cap is on the event source, not reserved concurrency: reserving would take from
+        // the account's pool (new accounts have only 10) and make SQS deliveries throttle.
+        maxConcurrency: props.ingestMaxConcurrency ?? 5,
       }),
     );
 
-    new Rule(this, 'Schedule', {
+    // ---- Schedule ------------------------------------------------------------------------
+
+    this.schedule = new Rule(this, 'Schedule', {
+      description: `wbnews: one ingest cycle every ${scheduleMinutes} minutes`,
       schedule: Schedule.rate(Duration.minutes(scheduleMinutes)),
-      targets: [new LambdaFunction(this.dispatcher, { retryAttempts: 2 })],
+      targets: [
+        new LambdaFunction(this.dispatcher, {
+          retryAttempts: 2,
+          // A cycle that could not start within its own period is superseded by the next one.
+          maxEventAge: Duration.minutes(Math.max(scheduleMinutes, 1)),
+        }),
+      ],
     });
 
-    for (const fn of [this.dispatcher, this.ingest]) {
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'AWSLambdaBasicExecutionRole is the AWS-managed minimum for writing the function\'s own logs.',
+    // ---- Monitoring ----------------------------------------------------------------------
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      dispatcher: this.dispatcher,
+      ingest: this.ingest,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      dispatcherLogGroup: dispatcherLogs,
+      ingestLogGroup: ingestLogs,
+      scheduleMinutes,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+      alarmFeedFailures: props.alarmFeedFailures ?? 6,
+      alarmNoArticlesHours: props.alarmNoArticlesHours ?? 12,
+    });
+    Validations.of(this.monitoring.topic).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SNS2',
+      reason:
+        'The topic carries only alarm state changes (alarm names, thresholds, metric values), no article or personal data. ' +
+        'Server-side encryption would need a customer-managed KMS key whose policy admits CloudWatch (the AWS-managed SNS key does not); publishing is SSL-only.',
+    });
+
+    // ---- Analytics (optional) ------------------------------------------------------------
+
+    if (props.athena) {
+      this.athena = new ArticlesAthena(this, 'Athena', {
+        bucket: this.bucket,
+        ...(this.accessLogsBucket ? { accessLogsBucket: this.accessLogsBucket } : {}),
+        removalPolicy: dataRemoval,
       });
+      if (!this.accessLogsBucket) {
+        Validations.of(this.athena.resultsBucket).acknowledge({
+          id: 'AwsSolutions::AwsSolutions-S1',
+          reason: 'Access logging was turned off by context (accessLogging=false); query results expire and are written only through the workgroup.',
+        });
+      }
+      new CfnOutput(this, 'AthenaWorkGroup', { value: this.athena.workGroup.name, description: 'Athena workgroup to run queries in' });
+      new CfnOutput(this, 'AthenaTable', { value: `${this.athena.databaseName}.${this.athena.tableName}`, description: 'Glue table over the article JSON' });
     }
+
+    // ---- Outputs -------------------------------------------------------------------------
+
+    new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName, description: 'Articles (articles/) and raw feed bodies (raw/)' });
+    new CfnOutput(this, 'ArticlesTableName', { value: this.articlesTable.tableName });
+    new CfnOutput(this, 'FeedsTableName', { value: this.feedsTable.tableName });
+    new CfnOutput(this, 'FeedQueueUrl', { value: this.queue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe to receive alarm notifications' });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.monitoring.dashboard.dashboardName}`,
+    });
+    new CfnOutput(this, 'IngestLogGroup', { value: ingestLogs.logGroupName });
+    new CfnOutput(this, 'DispatcherLogGroup', { value: dispatcherLogs.logGroupName });
   }
 }

@@ -1,14 +1,16 @@
 import { ConfigError } from './errors';
-import type { FeedConfig } from './model';
+import { WB6, type FeedConfig } from './model';
 
 /**
  * Validation of a feeds file: `{"feeds":[{"id","url","name"?, "language"?}]}`.
  * Every problem names the entry and the value: a bad URL, a duplicate id, an unknown option.
  * Relative URLs are accepted only when `baseUrl` is given (the local demo server).
+ * `countries` (WB6 codes the outlet mainly covers) and `source` (where the address was
+ * confirmed) are review notes: checked here, not passed on to the pipeline.
  */
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const KNOWN_OPTIONS = new Set(['id', 'url', 'name', 'language', 'fullText']);
+const KNOWN_OPTIONS = new Set(['id', 'url', 'name', 'language', 'fullText', 'countries', 'source']);
 
 export function validateFeedsFile(doc: unknown, where: string, baseUrl?: string): FeedConfig[] {
   const fail = (message: string, value: unknown): never => {
@@ -41,6 +43,11 @@ export function validateFeedsFile(doc: unknown, where: string, baseUrl?: string)
       fail(`${label}: "language" must be a BCP 47 tag such as "sr-Latn"`, e['language']);
     }
     if (e['fullText'] !== undefined && typeof e['fullText'] !== 'boolean') fail(`${label}: "fullText" must be true or false`, e['fullText']);
+    const countries = e['countries'];
+    if (countries !== undefined && (!Array.isArray(countries) || countries.length === 0 || countries.some((c) => !(WB6 as readonly unknown[]).includes(c)))) {
+      fail(`${label}: "countries" must be a non-empty list of ${WB6.join(', ')}`, countries);
+    }
+    if (e['source'] !== undefined && (typeof e['source'] !== 'string' || !e['source'].trim())) fail(`${label}: "source" must be a non-empty string`, e['source']);
     return {
       id,
       url: (url as URL).toString(),

@@ -19,6 +19,16 @@ export interface DispatchDeps {
 export interface DispatchResult {
   readonly sent: readonly string[];
   readonly skipped: readonly { readonly feedId: string; readonly nextDueAt: string }[];
+  /** Configured feeds whose last attempt failed, with their failure streak (for metrics and alarms). */
+  readonly failing: readonly FailingFeed[];
+}
+
+export interface FailingFeed {
+  readonly feedId: string;
+  readonly consecutiveFailures: number;
+  /** The last time the feed was fetched successfully, if ever. */
+  readonly lastSuccessAt?: string;
+  readonly code?: string;
 }
 
 export async function dispatchFeeds(deps: DispatchDeps): Promise<DispatchResult> {
@@ -27,12 +37,23 @@ export async function dispatchFeeds(deps: DispatchDeps): Promise<DispatchResult>
   const states = await deps.feedStates.getMany(deps.feeds.map((f) => f.id));
   const due: FeedMessage[] = [];
   const skipped: { feedId: string; nextDueAt: string }[] = [];
+  const failing: FailingFeed[] = [];
   for (const feed of deps.feeds) {
-    const next = states.get(feed.id)?.nextDueAt;
+    const state = states.get(feed.id);
+    if (state && state.consecutiveFailures > 0) {
+      failing.push({
+        feedId: feed.id,
+        consecutiveFailures: state.consecutiveFailures,
+        ...(state.lastSuccessAt ? { lastSuccessAt: state.lastSuccessAt } : {}),
+        ...(state.lastError ? { code: state.lastError.code } : {}),
+      });
+    }
+    const next = state?.nextDueAt;
     if (next && next > nowIso) skipped.push({ feedId: feed.id, nextDueAt: next });
     else due.push({ feed, dispatchedAt: nowIso });
   }
   await deps.queue.send(due);
-  deps.logger.info('dispatched', { sent: due.length, skipped: skipped.length });
-  return { sent: due.map((m) => m.feed.id), skipped };
+  deps.logger.info('dispatched', { sent: due.length, skipped: skipped.length, failing: failing.length });
+  if (failing.length > 0) deps.logger.warn('feeds failing', { failing });
+  return { sent: due.map((m) => m.feed.id), skipped, failing };
 }

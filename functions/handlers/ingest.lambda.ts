@@ -5,17 +5,22 @@ import { intEnv, requireEnv } from '../adapters/env';
 import { DynamoFeedStateStore } from '../adapters/feed-state-store';
 import { createFullTextFetcher } from '../adapters/full-text';
 import { DEFAULT_FETCH_OPTIONS, fetchUrl } from '../adapters/http-fetch';
-import { jsonLogger } from '../adapters/json-logger';
+import { metricsSink, createPowertools, instrument, loggerPort } from '../adapters/powertools';
+import { outcomeMetrics, recordFailureMetrics, SERVICES } from '../adapters/metrics';
 import { S3RawStore } from '../adapters/raw-store';
 import { systemClock } from '../ingest/ports';
 import { createIngestHandler } from './ingest';
 
 // Composition root of the ingest Lambda: configuration and clients are read and created once
-// per container, at load.
+// per container, at load. Logs are Powertools JSON lines; each feed's outcome becomes one
+// `feed outcome` log line and its data points (functions/adapters/metrics.ts), published as
+// EMF once per invocation.
 const bucket = requireEnv('ARTICLES_BUCKET');
 const dynamo = new DynamoDBClient({});
 const s3 = new S3Client({});
-const logger = jsonLogger('wbnews-ingest');
+const tools = createPowertools(SERVICES.ingest);
+const logger = loggerPort(tools.logger);
+const metrics = metricsSink(tools.metrics);
 const fetchOptions = {
   ...DEFAULT_FETCH_OPTIONS,
   timeoutMs: intEnv('FETCH_TIMEOUT_MS', DEFAULT_FETCH_OPTIONS.timeoutMs),
@@ -23,7 +28,7 @@ const fetchOptions = {
   userAgent: process.env['USER_AGENT'] || DEFAULT_FETCH_OPTIONS.userAgent,
 };
 
-export const handler = createIngestHandler({
+const ingest = createIngestHandler({
   fetch: fetchUrl,
   fetchOptions,
   // Article pages of `fullText` feeds: public addresses only (never loopback in the cloud).
@@ -33,5 +38,10 @@ export const handler = createIngestHandler({
   raw: new S3RawStore(s3, bucket),
   clock: systemClock,
   logger,
-  onOutcome: (outcome) => logger.info('feed outcome', { ...outcome }),
+  onOutcome: (outcome) => {
+    logger.info('feed outcome', { ...outcome });
+    metrics.add(outcomeMetrics(outcome));
+  },
 });
+
+export const handler = instrument(ingest, tools, (result) => recordFailureMetrics(result.batchItemFailures.length));

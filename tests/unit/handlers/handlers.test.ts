@@ -80,10 +80,45 @@ describe('dispatcher handler', () => {
     const queue = new MemoryFeedQueue();
     const feeds = ['new', 'later', 'due'].map((id) => ({ id, url: `https://x.example/${id}` }));
     const result = await createDispatcherHandler({ feeds, feedStates, queue, clock: fixedClock(NOW), logger: silentLogger })();
-    expect(result).toEqual({ sent: ['new', 'due'], skipped: [{ feedId: 'later', nextDueAt: '2026-11-29T13:00:00.000Z' }] });
+    expect(result).toEqual({
+      sent: ['new', 'due'],
+      skipped: [{ feedId: 'later', nextDueAt: '2026-11-29T13:00:00.000Z' }],
+      failing: [
+        { feedId: 'later', consecutiveFailures: 3 },
+        { feedId: 'due', consecutiveFailures: 1 },
+      ],
+    });
     expect(queue.messages).toEqual([
       { feed: { id: 'new', url: 'https://x.example/new' }, dispatchedAt: NOW },
       { feed: { id: 'due', url: 'https://x.example/due' }, dispatchedAt: NOW },
     ]);
+  });
+
+  it('reports each failing feed with its streak, last success and error code, and logs them', async () => {
+    const feedStates = new MemoryFeedStateStore();
+    await feedStates.put({
+      feedId: 'flaky',
+      consecutiveFailures: 7,
+      lastSuccessAt: '2026-11-28T01:00:00.000Z',
+      lastError: { code: 'timeout', message: 'feed "flaky": no answer in 15000 ms' },
+      nextDueAt: '2026-11-29T11:30:00.000Z',
+    });
+    await feedStates.put({ feedId: 'fine', consecutiveFailures: 0, lastSuccessAt: '2026-11-29T11:45:00.000Z' });
+    const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
+    const logger = { ...silentLogger, warn: (message: string, fields?: Record<string, unknown>) => warnings.push({ message, fields }) };
+    const feeds = ['flaky', 'fine'].map((id) => ({ id, url: `https://x.example/${id}` }));
+    const result = await createDispatcherHandler({ feeds, feedStates, queue: new MemoryFeedQueue(), clock: fixedClock(NOW), logger })();
+    const failing = [{ feedId: 'flaky', consecutiveFailures: 7, lastSuccessAt: '2026-11-28T01:00:00.000Z', code: 'timeout' }];
+    expect(result.failing).toEqual(failing);
+    expect(warnings).toEqual([{ message: 'feeds failing', fields: { failing } }]);
+  });
+
+  it('logs no warning when no feed is failing', async () => {
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => warnings.push(message) };
+    const feeds = [{ id: 'a', url: 'https://x.example/a' }];
+    const result = await createDispatcherHandler({ feeds, feedStates: new MemoryFeedStateStore(), queue: new MemoryFeedQueue(), clock: fixedClock(NOW), logger })();
+    expect(result.failing).toEqual([]);
+    expect(warnings).toEqual([]);
   });
 });

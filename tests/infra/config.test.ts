@@ -1,0 +1,113 @@
+import { App } from 'aws-cdk-lib';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../functions/core/errors';
+import { CONTEXT_KEYS, readStackConfig } from '../../infra/config';
+import { synth } from './synth';
+
+const config = (context: Record<string, unknown>) => readStackConfig(new App({ context }).node);
+
+function feedsFile(content: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'wbnews-feeds-')), 'feeds.json');
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+describe('stack configuration (CDK context)', () => {
+  it('has the documented defaults', () => {
+    const { feeds, feedsFile: file, ...rest } = config({});
+    expect(file).toMatch(/feeds\/feeds\.json$/);
+    expect(feeds.length).toBeGreaterThanOrEqual(15);
+    expect(rest).toEqual({
+      stackName: 'Wbnews',
+      scheduleMinutes: 15,
+      ingestBatchSize: 5,
+      ingestMaxConcurrency: 5,
+      ingestTimeoutSeconds: 60,
+      logRetentionDays: 30,
+      logLevel: 'INFO',
+      rawTransitionDays: 30,
+      rawExpirationDays: 180,
+      noncurrentVersionDays: 30,
+      accessLogging: true,
+      accessLogRetentionDays: 90,
+      removalPolicy: 'retain',
+      alarmEmail: undefined,
+      alarmFeedFailures: 6,
+      alarmNoArticlesHours: 12,
+      athena: false,
+      scopeCountries: undefined,
+    });
+  });
+
+  it('reads -c values, which arrive as strings', () => {
+    const c = config({ scheduleMinutes: '30', athena: 'true', accessLogging: 'false', scopeCountries: 'XK, RS', alarmEmail: ' ops@example.org ', removalPolicy: 'destroy' });
+    expect(c).toMatchObject({ scheduleMinutes: 30, athena: true, accessLogging: false, scopeCountries: ['XK', 'RS'], alarmEmail: 'ops@example.org', removalPolicy: 'destroy' });
+  });
+
+  it('reads cdk.json values, which arrive typed', () => {
+    expect(config({ ingestMaxConcurrency: 20, athena: true, scopeCountries: ['AL', 'MK'] })).toMatchObject({ ingestMaxConcurrency: 20, athena: true, scopeCountries: ['AL', 'MK'] });
+  });
+});
+
+describe('synth fails, naming the key and the value, if', () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['the stack name is not one CloudFormation accepts', { stackName: 'wb_news' }, 'context "stackName" must be a CloudFormation stack name (a letter, then letters, digits and hyphens) (got "wb_news")'],
+    ['the schedule is not a whole number of minutes', { scheduleMinutes: 'often' }, 'context "scheduleMinutes" must be an integer from 1 to 1440 (got "often")'],
+    ['the schedule is longer than a day', { scheduleMinutes: 1441 }, 'context "scheduleMinutes" must be an integer from 1 to 1440 (got 1441)'],
+    ['the batch is larger than 10', { ingestBatchSize: 11 }, 'context "ingestBatchSize" must be an integer from 1 to 10 (got 11)'],
+    ['the maximum concurrency is below what SQS accepts', { ingestMaxConcurrency: 1 }, 'context "ingestMaxConcurrency" must be an integer from 2 to 1000 (got 1)'],
+    ['the worker timeout exceeds Lambda\'s', { ingestTimeoutSeconds: '901' }, 'context "ingestTimeoutSeconds" must be an integer from 10 to 900 (got "901")'],
+    ['the log retention is not a CloudWatch Logs value', { logRetentionDays: 10 }, 'context "logRetentionDays" must be one of 1, 3, 5, 7, 14, 30, 60, 90'],
+    ['the log level is unknown', { logLevel: 'verbose' }, 'context "logLevel" must be one of DEBUG, INFO, WARN, ERROR (got "verbose")'],
+    ['raw snapshots would move to Standard-IA before S3 allows', { rawTransitionDays: 7 }, 'context "rawTransitionDays" must be an integer from 30 to 3650 (got 7)'],
+    ['raw snapshots would expire before they move', { rawTransitionDays: 60, rawExpirationDays: 45 }, 'context "rawExpirationDays" must be greater than rawTransitionDays (60) (got 45)'],
+    ['access logging is not a boolean', { accessLogging: 'yes' }, 'context "accessLogging" must be true or false (got "yes")'],
+    ['the removal policy is unknown', { removalPolicy: 'snapshot' }, 'context "removalPolicy" must be one of retain, destroy (got "snapshot")'],
+    ['the alarm e-mail is not an address', { alarmEmail: 'ops at example.org' }, 'context "alarmEmail" must be an e-mail address (got "ops at example.org")'],
+    ['the feed-failure threshold is zero', { alarmFeedFailures: 0 }, 'context "alarmFeedFailures" must be an integer from 1 to 100 (got 0)'],
+    ['the no-article window exceeds what an alarm evaluates', { alarmNoArticlesHours: 169 }, 'context "alarmNoArticlesHours" must be an integer from 1 to 168 (got 169)'],
+    ['athena is not a boolean', { athena: 'on' }, 'context "athena" must be true or false (got "on")'],
+    ['a scope country is not one of the six', { scopeCountries: 'XK,HR' }, 'context "scopeCountries" must be a comma-separated list of AL, BA, XK, ME, MK, RS (got "XK,HR")'],
+    ['the scope is empty', { scopeCountries: '' }, 'context "scopeCountries" must be a comma-separated list'],
+    ['a scope country repeats', { scopeCountries: ['XK', 'XK'] }, 'context "scopeCountries" must be a list without repeats (got ["XK","XK"])'],
+    ['a context key is misspelt', { schedulMinutes: 5 }, 'unknown context key "schedulMinutes" (known keys: stackName, scheduleMinutes, feedsFile,'],
+  ];
+  for (const [what, context, message] of cases) {
+    it(what, () => {
+      expect(() => synth(context)).toThrowError(message);
+      expect(() => config(context)).toThrowError(ConfigError);
+    });
+  }
+
+  it('the feeds file has a duplicate id', () => {
+    const file = feedsFile({ feeds: [{ id: 'ok', url: 'https://a.example/feed' }, { id: 'ok', url: 'https://b.example/feed' }] });
+    expect(() => synth({ feedsFile: file })).toThrowError(`${file}: feed "ok": duplicate id (got "ok")`);
+  });
+
+  it('the feeds file has a bad URL', () => {
+    const file = feedsFile({ feeds: [{ id: 'x', url: 'notaurl' }] });
+    expect(() => synth({ feedsFile: file })).toThrowError('feed "x": "url" must be an http(s) URL (got "notaurl")');
+  });
+
+  it('the feeds file has an unknown option', () => {
+    const file = feedsFile({ feeds: [{ id: 'x', url: 'https://a.example/feed', interval: 5 }] });
+    expect(() => synth({ feedsFile: file })).toThrowError('feed "x": unknown option "interval" (got "interval")');
+  });
+
+  it('the feeds file is not JSON, or missing', () => {
+    const file = feedsFile('{"feeds": [');
+    expect(() => synth({ feedsFile: file })).toThrowError(`feeds file ${file}:`);
+    expect(() => synth({ feedsFile: '/nonexistent/feeds.json' })).toThrowError('feeds file /nonexistent/feeds.json: ENOENT');
+  });
+
+  it('lists every key it reads in CONTEXT_KEYS (the README table documents the same set)', () => {
+    expect([...CONTEXT_KEYS].sort()).toEqual(Object.keys(config({})).filter((k) => k !== 'feeds').sort());
+  });
+
+  it('ignores context keys that are not camelCase words (feature flags, CDK and CLI settings)', () => {
+    expect(() => config({ '@aws-cdk/core:newStyleStackSynthesis': true, 'cli-telemetry': false, 'aws:cdk:bundling-stacks': [] })).not.toThrow();
+  });
+});
