@@ -1,9 +1,10 @@
+import { gazetteerCountries } from '../functions/core/relevance/classify';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Node } from 'constructs';
 import { ConfigError } from '../functions/core/errors';
 import { validateFeedsFile } from '../functions/core/feeds-config';
-import { WB6, type FeedConfig } from '../functions/core/model';
+import type { FeedConfig } from '../functions/core/model';
 
 /**
  * Everything the stack reads from CDK context (`-c key=value` on the command line, or the
@@ -126,9 +127,10 @@ function countriesContext(node: Node, key: string): string[] | undefined {
   const raw: unknown = node.tryGetContext(key);
   if (raw === undefined) return undefined;
   const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : [];
-  const known = WB6 as readonly string[];
+  // The six and the neighbours the gazetteer has terms for (a deployment may add, e.g., HR).
+  const known = gazetteerCountries();
   if (list.length === 0 || list.some((c) => typeof c !== 'string' || !known.includes(c))) {
-    fail(key, `a comma-separated list of ${WB6.join(', ')}`, raw);
+    fail(key, `a comma-separated list of ${known.join(', ')}`, raw);
   }
   if (new Set(list).size !== list.length) fail(key, 'a list without repeats', raw);
   return list as string[];

@@ -31,7 +31,7 @@ export async function parseCommand(argv: string[], io: Io): Promise<number> {
       const document = await readFeedDocument(bytes, values['content-type'], context);
       const feedUrl = pathToFileURL(file).toString();
       const drafts = normalizeFeed(document.parsed, { feed: { id: 'file', url: feedUrl, name: basename(file) }, feedUrl, fetchedAt });
-      const articles = drafts.map(enrichArticle);
+      const articles = drafts.map((draft) => enrichArticle(draft));
       if (values.items) {
         for (const article of articles) writeJson(io, { file, ...article });
       } else {

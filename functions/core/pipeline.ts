@@ -3,7 +3,7 @@ import type { ErrorContext } from './errors';
 import type { Article, ArticleDraft, FeedConfig, FeedFormat, ParsedFeed } from './model';
 import { normalizeItem } from './normalize';
 import { parseFeedText } from './parse';
-import { classify } from './relevance/classify';
+import { classify, defaultClassifier, type Classifier } from './relevance/classify';
 import { extractTakeaways } from './takeaways/index';
 
 /**
@@ -46,8 +46,8 @@ export function normalizeFeed(parsed: ParsedFeed, ctx: FeedContext): ArticleDraf
 }
 
 /** Add relevance and takeaways to a draft; the regional terms relevance found steer the takeaways. */
-export function enrichArticle(draft: ArticleDraft): Article {
-  const relevance = classify({ title: draft.title, summary: draft.summary, content: draft.content });
+export function enrichArticle(draft: ArticleDraft, classifier: Classifier = defaultClassifier): Article {
+  const relevance = classify({ title: draft.title, summary: draft.summary, content: draft.content }, classifier);
   const terms = relevance.matched.map((m) => m.text);
   const takeaways = extractTakeaways({ title: draft.title, text: draft.content, terms });
   return { ...draft, relevance, takeaways };

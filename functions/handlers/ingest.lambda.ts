@@ -8,6 +8,7 @@ import { DEFAULT_FETCH_OPTIONS, fetchUrl } from '../adapters/http-fetch';
 import { metricsSink, createPowertools, instrument, loggerPort } from '../adapters/powertools';
 import { outcomeMetrics, recordFailureMetrics, SERVICES } from '../adapters/metrics';
 import { S3RawStore } from '../adapters/raw-store';
+import { classifierForScope, defaultClassifier } from '../core/relevance/classify';
 import { systemClock } from '../ingest/ports';
 import { createIngestHandler } from './ingest';
 
@@ -28,6 +29,10 @@ const fetchOptions = {
   userAgent: process.env['USER_AGENT'] || DEFAULT_FETCH_OPTIONS.userAgent,
 };
 
+// A deployment's relevance scope (context scopeCountries); unset means data/relevance.json's.
+const scope = process.env['RELEVANCE_SCOPE'];
+const classifier = scope ? classifierForScope(scope.split(',').map((c) => c.trim().toUpperCase()), 'RELEVANCE_SCOPE') : defaultClassifier;
+
 const ingest = createIngestHandler({
   fetch: fetchUrl,
   fetchOptions,
@@ -37,6 +42,7 @@ const ingest = createIngestHandler({
   feedStates: new DynamoFeedStateStore(dynamo, requireEnv('FEEDS_TABLE')),
   raw: new S3RawStore(s3, bucket),
   clock: systemClock,
+  classifier,
   logger,
   onOutcome: (outcome) => {
     logger.info('feed outcome', { ...outcome });

@@ -3,6 +3,7 @@ import type { FetchOptions } from '../adapters/http-fetch';
 import { describeError, isFeedError } from '../core/errors';
 import type { ArticleDraft, FeedConfig, FeedFormat } from '../core/model';
 import { enrichArticle, normalizeFeed, readFeedDocument } from '../core/pipeline';
+import type { Classifier } from '../core/relevance/classify';
 import type { ArticleStore, Clock, FeedState, FeedStateStore, Fetcher, Logger, RawStore } from './ports';
 
 /**
@@ -30,6 +31,8 @@ export interface IngestDeps {
    * Called only for items not stored yet, before relevance and takeaways run.
    */
   readonly fullText?: (draft: ArticleDraft, feed: FeedConfig) => Promise<ArticleDraft>;
+  /** The relevance classifier; default: data/gazetteer.json with data/relevance.json's scope. */
+  readonly classifier?: Classifier;
 }
 
 export interface BackoffPolicy {
@@ -119,7 +122,7 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
         continue;
       }
       const full = feed.fullText && deps.fullText ? await deps.fullText(draft, feed) : draft;
-      const article = enrichArticle(full);
+      const article = enrichArticle(full, deps.classifier);
       if (!article.relevance.relevant) continue;
       counts.relevant++;
       const outcome = await deps.articles.put(article);

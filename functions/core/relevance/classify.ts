@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors';
 import { foldWithMap, isWordCode as isWordCodeExport, originalIndex, type FoldedText } from '../text-fold';
 import type { CountryCode, Field, Relevance, RelevanceMatch } from '../model';
 import { defaultGazetteer, defaultRelevanceConfig, type GazetteerEntry, type RelevanceConfig } from './gazetteer';
@@ -106,6 +107,24 @@ export function createClassifier(matcher: Matcher, config: RelevanceConfig): Cla
 
 export const defaultMatcher: Matcher = compileGazetteer(defaultGazetteer);
 export const defaultClassifier: Classifier = createClassifier(defaultMatcher, defaultRelevanceConfig);
+
+/** Country codes the gazetteer has terms for (the six, and the neighbours a deployment may add). */
+export function gazetteerCountries(matcher: Matcher = defaultMatcher): string[] {
+  return [...new Set(matcher.gazetteer.entries.flatMap((e) => e.countries))].filter((c) => c !== REGION).sort();
+}
+
+/**
+ * The default classifier with another scope (a deployment's `scopeCountries`, RELEVANCE_SCOPE).
+ * Every code must be one the gazetteer knows; otherwise a ConfigError names it.
+ */
+export function classifierForScope(scope: readonly string[], where = 'scope'): Classifier {
+  const known = gazetteerCountries();
+  const unknown = scope.filter((c) => !known.includes(c));
+  if (scope.length === 0 || unknown.length > 0) {
+    throw new ConfigError(`${where}: expected country codes among ${known.join(', ')} (got ${JSON.stringify(scope.join(','))})`, { value: scope.join(',') });
+  }
+  return createClassifier(defaultMatcher, { ...defaultRelevanceConfig, scope: [...new Set(scope)] });
+}
 
 function scanField(classifier: Classifier, field: Field, original: string): FieldScan {
   const folded = foldWithMap(original);
