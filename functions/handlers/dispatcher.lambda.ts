@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { requireEnv } from '../adapters/env';
+import { backoffFromEnv, requireEnv } from '../adapters/env';
 import { DynamoFeedStateStore } from '../adapters/feed-state-store';
 import { jsonLogger } from '../adapters/json-logger';
 import { SqsFeedQueue } from '../adapters/queue';
@@ -23,4 +23,5 @@ export const handler = createDispatcherHandler({
   queue: new SqsFeedQueue(sqs, requireEnv('QUEUE_URL')),
   clock: systemClock,
   logger: jsonLogger('wbnews-dispatcher'),
+  maxParkMs: backoffFromEnv().maxMs,
 });

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3DynamoArticleStore } from '../adapters/article-store';
-import { intEnv, requireEnv } from '../adapters/env';
+import { backoffFromEnv, fetchOptionsFromEnv, requireEnv } from '../adapters/env';
 import { DynamoFeedStateStore } from '../adapters/feed-state-store';
-import { DEFAULT_FETCH_OPTIONS, fetchUrl } from '../adapters/http-fetch';
+import { fetchUrl } from '../adapters/http-fetch';
 import { jsonLogger } from '../adapters/json-logger';
 import { S3RawStore } from '../adapters/raw-store';
 import { systemClock } from '../ingest/ports';
@@ -18,12 +18,8 @@ const logger = jsonLogger('wbnews-ingest');
 
 export const handler = createIngestHandler({
   fetch: fetchUrl,
-  fetchOptions: {
-    ...DEFAULT_FETCH_OPTIONS,
-    timeoutMs: intEnv('FETCH_TIMEOUT_MS', DEFAULT_FETCH_OPTIONS.timeoutMs),
-    maxBytes: intEnv('FETCH_MAX_BYTES', DEFAULT_FETCH_OPTIONS.maxBytes),
-    userAgent: process.env['USER_AGENT'] || DEFAULT_FETCH_OPTIONS.userAgent,
-  },
+  fetchOptions: fetchOptionsFromEnv(),
+  backoff: backoffFromEnv(),
   articles: new S3DynamoArticleStore(s3, dynamo, { bucket, table: requireEnv('ARTICLES_TABLE') }),
   feedStates: new DynamoFeedStateStore(dynamo, requireEnv('FEEDS_TABLE')),
   raw: new S3RawStore(s3, bucket),
