@@ -89,11 +89,11 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
   };
 
   try {
-    const response = await deps.fetch(feed.url, {
-      ...deps.fetchOptions,
-      etag: prior?.etag,
-      lastModified: prior?.lastModified,
-    });
+    const response = await deps.fetch(
+      feed.url,
+      { ...deps.fetchOptions, etag: prior?.etag, lastModified: prior?.lastModified },
+      { feedId: feed.id },
+    );
     const movedTo = response.permanentRedirect;
     if (movedTo) deps.logger.warn('feed moved permanently', { feedId: feed.id, url: feed.url, movedTo });
     const success: FeedState = {

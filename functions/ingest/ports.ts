@@ -1,4 +1,5 @@
 import type { FetchOptions, FetchResult } from '../adapters/http-fetch';
+import type { ErrorContext } from '../core/errors';
 import type { Article, CountryCode } from '../core/model';
 
 /**
@@ -76,7 +77,8 @@ export interface RawStore {
   putFeedBody(feedId: string, fetchedAt: string, body: Uint8Array, contentType: string | undefined): Promise<string>;
 }
 
-export type Fetcher = (url: string, options: FetchOptions) => Promise<FetchResult>;
+/** Fetches a feed; failures are FeedFetchErrors whose messages name `context.feedId`. */
+export type Fetcher = (url: string, options: FetchOptions, context?: ErrorContext) => Promise<FetchResult>;
 
 export interface Clock {
   now(): Date;
