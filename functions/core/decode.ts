@@ -232,6 +232,38 @@ export function fixC1Controls(text: string): string {
   return /[\x80-\x9f]/.test(text) ? text.replace(/[\x80-\x9f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80] ?? c) : text;
 }
 
+const WINDOWS_1252_BYTE = new Map(WINDOWS_1252_HIGH.map((ch, i) => [ch, 0x80 + i]));
+const CONTINUATION = `\u0080-\u00bf${WINDOWS_1252_HIGH.join('')}`;
+const MOJIBAKE = new RegExp(`[\u00c2-\u00f4][${CONTINUATION}]{1,3}`, 'g');
+/** Characters UTF-8 text read as windows-1252 turns into, worth turning back: letters and punctuation of the region's scripts. */
+const REPAIRABLE = /^[\u00a0-\u024f\u0370-\u052f\u2010-\u203a\u20ac\u2122]$/u;
+
+/**
+ * Undo UTF-8 that was read as windows-1252 (or Latin-1) somewhere upstream and re-encoded:
+ * "Ä‡" back to "ć", "Å¡" to "š", "Ð¡Ñ€Ð±Ð¸Ñ˜Ð°" to "Србија", "â€™" to "’". A run is
+ * repaired only when its bytes form exactly one well-formed UTF-8 character that is a letter or
+ * punctuation of the Latin, Greek or Cyrillic blocks, so ordinary text is left alone.
+ *
+ * @example repairMojibake('NiÅ¡ i Ä‡evapi') // "Niš i ćevapi"
+ */
+export function repairMojibake(text: string): string {
+  if (!/[\u00c2-\u00f4]/.test(text)) return text;
+  return text.replace(MOJIBAKE, (run) => {
+    const bytes = [...run].map((ch) => WINDOWS_1252_BYTE.get(ch) ?? ch.charCodeAt(0));
+    const lead = bytes[0] ?? 0;
+    const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+    if (bytes.length < length) return run;
+    let decoded: string;
+    try {
+      decoded = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes.slice(0, length)));
+    } catch {
+      return run;
+    }
+    if (!REPAIRABLE.test(decoded)) return run;
+    return decoded + run.slice(length);
+  });
+}
+
 function decodeWindows1252(bytes: Uint8Array): string {
   return fixC1Controls(new TextDecoder('windows-1252').decode(bytes));
 }

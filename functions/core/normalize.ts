@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { removeBoilerplate } from './boilerplate';
 import { canonicalUrl } from './canonical-url';
+import { fixC1Controls, repairMojibake } from './decode';
 import { parseFeedDate } from './dates';
 import { htmlToText, looksLikeHtml, tidyLines } from './html-text';
 import { ARTICLE_SCHEMA_VERSION, type ArticleDraft, type FeedConfig, type ParsedFeed, type RawItem } from './model';
@@ -28,7 +29,7 @@ export function sha256(text: string): string {
 function toText(value: string | undefined): string {
   if (!value) return '';
   const text = looksLikeHtml(value) ? htmlToText(value) : tidyLines(value.replace(/\r\n?/g, '\n'));
-  return removeBoilerplate(text);
+  return removeBoilerplate(repairMojibake(fixC1Controls(text)));
 }
 
 /** One-line plain text (titles). */
