@@ -313,9 +313,40 @@ function scriptOf(cp: number): string {
   return 'other';
 }
 
-const LETTER = /\p{L}/u;
-const UPPER = /\p{Lu}/u;
-const LOWER = /\p{Ll}/u;
+/** What a non-ASCII character is, for scoring; computed once per character and kept. */
+interface CharClass {
+  /** Letter script, or null for punctuation/space (neutral) and symbols (penalised). */
+  readonly script: string | null;
+  readonly symbol: boolean;
+  readonly upper: boolean;
+  readonly lower: boolean;
+  /** What the character adds to the score on its own. */
+  readonly points: number;
+}
+
+const CLASSES = new Map<number, CharClass>();
+const C1_OR_REPLACEMENT: CharClass = { script: null, symbol: false, upper: false, lower: false, points: -10 };
+
+function classOf(cp: number): CharClass {
+  const known = CLASSES.get(cp);
+  if (known) return known;
+  const ch = String.fromCodePoint(cp);
+  let cls: CharClass;
+  if ((cp >= 0x80 && cp <= 0x9f) || cp === 0xfffd) cls = C1_OR_REPLACEMENT;
+  else if (!/\p{L}/u.test(ch)) {
+    const symbol = !/[\p{P}\p{Zs}]/u.test(ch);
+    cls = { script: null, symbol, upper: false, lower: false, points: symbol ? -3 : 0 };
+  } else {
+    const script = scriptOf(cp);
+    const wide = script === 'han' || script === 'kana' || script === 'hangul';
+    const points = (wide ? 2 : 1) + (COMMON_CHARACTERS.has(ch) ? 2 : 0) - (RARE_LETTERS.has(ch) ? 2 : 0);
+    cls = { script, symbol: false, upper: /\p{Lu}/u.test(ch), lower: /\p{Ll}/u.test(ch), points };
+  }
+  if (CLASSES.size < 65_536) CLASSES.set(cp, cls);
+  return cls;
+}
+
+const EAST_ASIAN = new Set(['han', 'kana', 'hangul']);
 
 /**
  * How natural a decoding looks, per byte of input: letters inside words of one script score,
@@ -327,45 +358,40 @@ export function naturalness(text: string, byteLength: number): number {
   let score = 0;
   let wordScript: string | null = null;
   let prevLower = false;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) ?? 0;
+  for (let i = 0; i < text.length; i++) {
+    let cp = text.charCodeAt(i);
     if (cp < 0x80) {
-      const letter = (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
-      if (!letter) {
+      const lower = cp >= 0x61 && cp <= 0x7a;
+      if (!lower && !(cp >= 0x41 && cp <= 0x5a)) {
         wordScript = null;
         prevLower = false;
         continue;
       }
       if (wordScript && wordScript !== 'latin') score -= 5;
       wordScript = 'latin';
-      prevLower = cp >= 0x61;
+      prevLower = lower;
       continue;
     }
-    if ((cp >= 0x80 && cp <= 0x9f) || cp === 0xfffd) {
-      score -= 10;
-      wordScript = null;
-      continue;
+    if (cp >= 0xd800 && cp <= 0xdbff) {
+      cp = text.codePointAt(i) ?? cp;
+      i++;
     }
-    if (!LETTER.test(ch)) {
-      if (!/[\p{P}\p{Zs}]/u.test(ch)) score -= 3;
+    const cls = classOf(cp);
+    score += cls.points;
+    if (!cls.script) {
       wordScript = null;
       prevLower = false;
       continue;
     }
-    const script = scriptOf(cp);
-    const wide = script === 'han' || script === 'kana' || script === 'hangul';
-    score += wide ? 2 : 1;
-    if (COMMON_CHARACTERS.has(ch)) score += 2;
-    if (RARE_LETTERS.has(ch)) score -= 2;
-    if (wordScript && wordScript !== script && !(wide && (wordScript === 'han' || wordScript === 'kana'))) score -= 5;
-    if (UPPER.test(ch) && prevLower) score -= 3;
-    prevLower = LOWER.test(ch);
-    wordScript = script;
+    if (wordScript && wordScript !== cls.script && !(EAST_ASIAN.has(cls.script) && EAST_ASIAN.has(wordScript))) score -= 5;
+    if (cls.upper && prevLower) score -= 3;
+    prevLower = cls.lower;
+    wordScript = cls.script;
   }
   return byteLength > 0 ? score / byteLength : 0;
 }
 
-const SAMPLE_BYTES = 64 * 1024;
+const SAMPLE_BYTES = 32 * 1024;
 
 /** The most natural-looking decoding among data/charsets.json's candidates (ties: earlier wins). */
 export function detectCharset(bytes: Uint8Array): Encoding {
