@@ -77,29 +77,27 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
     durationMs: deps.clock.now().getTime() - started.getTime(),
   });
 
-  // Validators and the body hash belong to the URL they came from: a feed whose configured URL
-  // changed starts afresh (sending the old ETag to a new server would be meaningless).
-  const prior = previous && (previous.url === undefined || previous.url === feed.url) ? previous : undefined;
+  // When the configured URL changes, Last-Modified goes: a date from the old server says nothing
+  // about the new one, which could answer 304 to content we never saw. The ETag and the body
+  // hash identify content, whichever server has it, so they stay.
+  const sameUrl = previous?.url === undefined || previous.url === feed.url;
+  const lastModified = sameUrl ? previous?.lastModified : undefined;
   const base: FeedState = {
     ...(previous ?? { consecutiveFailures: 0 }),
     feedId: feed.id,
     url: feed.url,
     lastAttemptAt: fetchedAt,
-    ...(prior ? {} : { etag: undefined, lastModified: undefined, bodyHash: undefined }),
+    lastModified,
   };
 
   try {
-    const response = await deps.fetch(
-      feed.url,
-      { ...deps.fetchOptions, etag: prior?.etag, lastModified: prior?.lastModified },
-      { feedId: feed.id },
-    );
+    const response = await deps.fetch(feed.url, { ...deps.fetchOptions, etag: previous?.etag, lastModified }, { feedId: feed.id });
     const movedTo = response.permanentRedirect;
     if (movedTo) deps.logger.warn('feed moved permanently', { feedId: feed.id, url: feed.url, movedTo });
     const success: FeedState = {
       ...base,
-      etag: response.etag ?? prior?.etag,
-      lastModified: response.lastModified ?? prior?.lastModified,
+      etag: response.etag ?? previous?.etag,
+      lastModified: response.lastModified ?? lastModified,
       lastSuccessAt: fetchedAt,
       lastStatus: response.status,
       consecutiveFailures: 0,
@@ -113,7 +111,7 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
       return done('unchanged', reported);
     }
     const bodyHash = createHash('sha256').update(response.bytes).digest('hex');
-    if (prior?.bodyHash === bodyHash) {
+    if (previous?.bodyHash === bodyHash) {
       await deps.feedStates.put({ ...success, bodyHash });
       return done('unchanged', reported);
     }

@@ -90,12 +90,14 @@ describe('conditional GET and unchanged feeds', () => {
     expect([articlePuts(), raw.puts]).toEqual([1, 1]);
   });
 
-  it('GIVEN the configured URL changed WHEN fetching THEN the old validators are not sent and the body is parsed again', async () => {
-    const { deps, calls } = setup([{ etag: '"old"' }]);
+  it('GIVEN the configured URL changed WHEN fetching THEN Last-Modified is not sent (a date says nothing about another server), the ETag is', async () => {
+    const { deps, calls, feedStates } = setup([{ etag: '"v1"', lastModified: 'Sun, 29 Nov 2026 07:00:00 GMT' }, { status: 304, notModified: true, bytes: new Uint8Array() }]);
     await ingestFeed(FEED, deps);
     const outcome = await ingestFeed({ ...FEED, url: 'https://new.vesti.example/rss' }, deps);
-    expect(calls[1]?.options.etag).toBeUndefined();
-    expect(outcome.outcome).toBe('fetched');
+    expect(calls[1]?.options).toMatchObject({ etag: '"v1"', lastModified: undefined });
+    expect(outcome.outcome).toBe('unchanged');
+    expect(feedStates.states.get('vesti')).toMatchObject({ url: 'https://new.vesti.example/rss', etag: '"v1"' });
+    expect(feedStates.states.get('vesti')?.lastModified).toBeUndefined();
   });
 });
 
