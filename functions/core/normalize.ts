@@ -29,7 +29,9 @@ export function sha256(text: string): string {
 function toText(value: string | undefined): string {
   if (!value) return '';
   const text = looksLikeHtml(value) ? htmlToText(value) : tidyLines(value.replace(/\r\n?/g, '\n'));
-  return removeBoilerplate(repairMojibake(fixC1Controls(text)));
+  // C0 controls other than line breaks and tabs are never text (a "&#8;" slips through XML).
+  // eslint-disable-next-line no-control-regex -- the point is to remove control characters
+  return removeBoilerplate(repairMojibake(fixC1Controls(text)).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ''));
 }
 
 /** One-line plain text (titles). */

@@ -392,7 +392,8 @@ const isBinaryType = (type: string | undefined): boolean =>
 
 /**
  * Text content of an Atom text construct or RSS element, C1 controls repaired; base64 content
- * (Atom 0.3 mode="base64", Atom 1.0 with a binary media type) decoded.
+ * (Atom 0.3 mode="base64", Atom 1.0 with a binary media type) decoded, but only when what it
+ * decodes to is UTF-8 text (a title typed "application/custom" that reads "test" stays "test").
  */
 function contentOf(value: unknown): string | undefined {
   const raw = textOf(value);
@@ -400,9 +401,10 @@ function contentOf(value: unknown): string | undefined {
   const text = fixC1Controls(raw);
   if (attrOf(value, 'mode') === 'base64' || isBinaryType(attrOf(value, 'type'))) {
     try {
-      return new TextDecoder().decode(Uint8Array.from(atob(text.replace(/\s+/g, '')), (c) => c.charCodeAt(0)));
+      const bytes = Uint8Array.from(atob(text.replace(/\s+/g, '')), (c) => c.charCodeAt(0));
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      return text;
+      return text; // not base64, or not text once decoded: keep what the feed wrote
     }
   }
   return text;

@@ -38,6 +38,15 @@ describe('parseFeedText: formats', () => {
     expect(parsed.items[0]).toMatchObject({ title: 'Skopje <b>news</b>', link: 'https://o.example/1', published: '2004-01-01T19:48:21Z', contentHtml: '<p>Body</p>' });
   });
 
+  it('decodes base64 only when it yields UTF-8 text, and strips control characters from the stored text', async () => {
+    const parsed = await parseFeedText(`<feed xmlns="http://www.w3.org/2005/Atom">
+      <entry><title type="application/octet-stream">${btoa('Ohrid &amp; Struga')}</title></entry>
+      <entry><title type="application/custom">test</title></entry>
+      <entry><title>ab\u0008cd</title></entry></feed>`);
+    expect(parsed.items.map((i) => i.title)).toEqual(['Ohrid &amp; Struga', 'test', 'ab\u0008cd']);
+    expect(normalizeFeed(parsed, ctx).map((a) => a.title)).toEqual(['Ohrid & Struga', 'test', 'abcd']);
+  });
+
   it('an Atom entry document, and a feed whose Atom namespace sits on a prefix', async () => {
     const entry = await parseFeedText('<entry xmlns="http://www.w3.org/2005/Atom"><title>Alone</title><id>urn:x:1</id><link href="https://e.example/1"/></entry>');
     expect(entry.items).toMatchObject([{ title: 'Alone', guid: 'urn:x:1', link: 'https://e.example/1' }]);
