@@ -63,9 +63,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
 
 export function progressLine(o: FeedOutcome): string {
   const head = `  ${o.feedId.padEnd(28)} ${o.outcome.padEnd(10)}`;
-  if (o.outcome === 'failed') return `${head}  error ${o.error?.code ?? 'unknown'}: ${o.error?.message ?? ''}`;
-  if (o.outcome === 'unchanged') return `${head}  not modified since last run (${o.durationMs} ms)`;
-  return `${head}  ${String(o.format ?? '').padEnd(6)} items ${o.itemsSeen}, relevant ${o.relevant}, stored ${o.stored}, already known ${o.known} (${o.durationMs} ms)`;
+  const moved = o.movedTo ? `; moved permanently to ${o.movedTo}` : '';
+  if (o.outcome === 'failed') return `${head}  error ${o.error?.code ?? 'unknown'}: ${o.error?.message ?? ''}${o.nextDueAt ? `; next try ${o.nextDueAt}` : ''}`;
+  if (o.outcome === 'unchanged') return `${head}  not modified since last run (${o.durationMs} ms)${moved}`;
+  return `${head}  ${String(o.format ?? '').padEnd(6)} items ${o.itemsSeen}, relevant ${o.relevant}, stored ${o.stored}, already known ${o.known} (${o.durationMs} ms)${moved}`;
 }
 
 export function summaryLine(s: CycleSummary): string {

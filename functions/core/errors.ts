@@ -26,6 +26,8 @@ export interface ErrorContext {
   readonly status?: number;
   readonly bytes?: number;
   readonly value?: string;
+  /** How long the server asked us to wait (Retry-After on 429/503), in milliseconds. */
+  readonly retryAfterMs?: number;
 }
 
 export abstract class WbnewsError extends Error {

@@ -20,7 +20,11 @@ const BLOCK = new Set([
   'figure', 'hr', 'address', 'details', 'summary', 'center',
 ]);
 
-const TAG = /<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>|<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>|<![^>]*>|<\?[^>]*>/g;
+// A tag (attribute values may hold ">"), a comment, a CDATA section, a declaration or a PI.
+const TAG = /<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>|<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[([\s\S]*?)\]\]>|<![^>]*>|<\?[^>]*>/g;
+
+/** Invisible characters that only get in the way of matching and reading: soft hyphen, zero-width space/joiners, BOM. */
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
 
 export function htmlToText(html: string): string {
   const parts: string[] = [];
@@ -30,21 +34,22 @@ export function htmlToText(html: string): string {
 
   const pushText = (raw: string): void => {
     if (dropping || !raw) return;
-    parts.push(decodeHTML(raw).replace(/[\s\u00a0]+/g, ' '));
+    parts.push(decodeHTML(raw).replace(INVISIBLE, '').replace(/[\s\u00a0]+/g, ' '));
   };
 
   for (let m = TAG.exec(html); m; m = TAG.exec(html)) {
     pushText(html.slice(last, m.index));
     last = TAG.lastIndex;
-    const cdata = m[4];
+    const cdata = m[5];
     if (cdata !== undefined) {
-      if (!dropping) parts.push(cdata);
+      if (!dropping) parts.push(cdata.replace(/[\s\u00a0]+/g, ' '));
       continue;
     }
-    const name = m[2]?.toLowerCase();
-    if (!name) continue; // comment, doctype, processing instruction
+    const qualified = m[2]?.toLowerCase();
+    if (!qualified) continue; // comment, doctype, processing instruction
+    const name = qualified.slice(qualified.indexOf(':') + 1); // xhtml:p is p
     const closing = m[1] === '/';
-    const selfClosing = m[3] === '/';
+    const selfClosing = m[4] === '/';
 
     if (dropping) {
       if (name === dropping) dropDepth += closing ? -1 : selfClosing ? 0 : 1;

@@ -38,6 +38,8 @@ export interface RawItem {
   readonly categories: readonly string[];
   readonly language?: string;
   readonly image?: string;
+  /** The xml:base in scope for the item, resolved; relative links resolve against it. */
+  readonly base?: string;
 }
 
 export interface ParsedFeed {
@@ -46,6 +48,8 @@ export interface ParsedFeed {
   readonly link?: string;
   readonly language?: string;
   readonly items: readonly RawItem[];
+  /** Repairs that were needed before the XML parsed (e.g. "entities", "truncated"); absent when none. */
+  readonly recovered?: readonly string[];
 }
 
 export type Field = 'title' | 'summary' | 'content';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { removeBoilerplate } from './boilerplate';
 import { canonicalUrl } from './canonical-url';
+import { fixC1Controls, repairMojibake } from './decode';
 import { parseFeedDate } from './dates';
 import { htmlToText, looksLikeHtml, tidyLines } from './html-text';
 import { ARTICLE_SCHEMA_VERSION, type ArticleDraft, type FeedConfig, type ParsedFeed, type RawItem } from './model';
@@ -28,7 +29,9 @@ export function sha256(text: string): string {
 function toText(value: string | undefined): string {
   if (!value) return '';
   const text = looksLikeHtml(value) ? htmlToText(value) : tidyLines(value.replace(/\r\n?/g, '\n'));
-  return removeBoilerplate(text);
+  // C0 controls other than line breaks and tabs are never text (a "&#8;" slips through XML).
+  // eslint-disable-next-line no-control-regex -- the point is to remove control characters
+  return removeBoilerplate(repairMojibake(fixC1Controls(text)).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ''));
 }
 
 /** One-line plain text (titles). */
@@ -46,8 +49,25 @@ function guidAsUrl(guid: string | undefined, base: string): string | null {
   return guid && /^https?:\/\//i.test(guid) ? canonicalUrl(guid, base) : null;
 }
 
+/**
+ * A language tag in BCP 47 case ("en_us" → "en-US", "SR-latn" → "sr-Latn"); null when it is not
+ * a language tag at all.
+ */
+export function normalizeLanguage(tag: string | undefined | null): string | null {
+  const parts = (tag ?? '').trim().replace(/_/g, '-').split('-').filter(Boolean);
+  const [primary, ...rest] = parts;
+  if (!primary || !/^[a-z]{2,3}$/i.test(primary) || rest.some((p) => !/^[a-z0-9]{1,8}$/i.test(p))) return null;
+  return [
+    primary.toLowerCase(),
+    ...rest.map((p) => (/^[a-z]{4}$/i.test(p) ? p[0]!.toUpperCase() + p.slice(1).toLowerCase() : /^([a-z]{2}|\d{3})$/i.test(p) ? p.toUpperCase() : p.toLowerCase())),
+  ].join('-');
+}
+
 export function normalizeItem(item: RawItem, parsed: ParsedFeed, ctx: NormalizeContext): ArticleDraft {
-  const base = parsed.link ? (canonicalUrl(parsed.link, ctx.feedUrl) ?? ctx.feedUrl) : ctx.feedUrl;
+  // Relative links resolve against the item's xml:base, else the feed's own site link (resolved
+  // against the URL it was fetched from), else that URL.
+  const feedBase = parsed.link ? (canonicalUrl(parsed.link, ctx.feedUrl) ?? ctx.feedUrl) : ctx.feedUrl;
+  const base = item.base ?? feedBase;
   const url = (item.link ? canonicalUrl(item.link, base) : null) ?? guidAsUrl(item.guid, base);
   const published = parseFeedDate(item.published);
 
@@ -66,7 +86,7 @@ export function normalizeItem(item: RawItem, parsed: ParsedFeed, ctx: NormalizeC
     title,
     summary,
     content,
-    language: item.language ?? parsed.language ?? ctx.feed.language ?? null,
+    language: normalizeLanguage(item.language) ?? normalizeLanguage(parsed.language) ?? normalizeLanguage(ctx.feed.language),
     authors: [...item.authors],
     categories: [...item.categories],
     image: item.image ? canonicalUrl(item.image, base) : null,

@@ -1,11 +1,14 @@
 import type { FeedConfig } from '../core/model';
 import type { FeedQueue } from '../adapters/queue';
+import { DEFAULT_BACKOFF } from '../ingest/schedule';
 import type { Clock, FeedStateStore, Logger } from '../ingest/ports';
 import type { FeedMessage } from './messages';
 
 /**
  * One dispatch cycle: every configured feed that is due (never fetched, or its next due time
  * has passed) becomes one queue message. Feeds in back-off are skipped until they are due.
+ * A due time further away than `maxParkMs` cannot come from the back-off (which is capped), so
+ * such a feed is sent anyway: no state, however it got there, parks a feed forever.
  */
 
 export interface DispatchDeps {
@@ -14,6 +17,8 @@ export interface DispatchDeps {
   readonly queue: FeedQueue;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The longest a feed may be skipped for; default DEFAULT_BACKOFF.maxMs (24 h). */
+  readonly maxParkMs?: number;
 }
 
 export interface DispatchResult {
@@ -38,6 +43,8 @@ export async function dispatchFeeds(deps: DispatchDeps): Promise<DispatchResult>
   const due: FeedMessage[] = [];
   const skipped: { feedId: string; nextDueAt: string }[] = [];
   const failing: FailingFeed[] = [];
+  // A feed is never parked beyond the back-off cap, whatever its state says.
+  const latest = new Date(now.getTime() + (deps.maxParkMs ?? DEFAULT_BACKOFF.maxMs)).toISOString();
   for (const feed of deps.feeds) {
     const state = states.get(feed.id);
     if (state && state.consecutiveFailures > 0) {
@@ -49,11 +56,16 @@ export async function dispatchFeeds(deps: DispatchDeps): Promise<DispatchResult>
       });
     }
     const next = state?.nextDueAt;
-    if (next && next > nowIso) skipped.push({ feedId: feed.id, nextDueAt: next });
+    if (next && next > nowIso && next <= latest) skipped.push({ feedId: feed.id, nextDueAt: next });
     else due.push({ feed, dispatchedAt: nowIso });
   }
   await deps.queue.send(due);
-  deps.logger.info('dispatched', { sent: due.length, skipped: skipped.length, failing: failing.length });
+  deps.logger.info('dispatched', {
+    sent: due.length,
+    skipped: skipped.length,
+    failing: failing.length,
+    ...(skipped.length ? { skippedFeeds: skipped.map((s) => s.feedId) } : {}),
+  });
   if (failing.length > 0) deps.logger.warn('feeds failing', { failing });
   return { sent: due.map((m) => m.feed.id), skipped, failing };
 }

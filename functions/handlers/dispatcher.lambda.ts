@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { requireEnv } from '../adapters/env';
+import { backoffFromEnv, requireEnv } from '../adapters/env';
 import { DynamoFeedStateStore } from '../adapters/feed-state-store';
 import { dispatchMetrics, SERVICES } from '../adapters/metrics';
 import { createPowertools, instrument, loggerPort } from '../adapters/powertools';
@@ -27,6 +27,7 @@ const dispatch = createDispatcherHandler({
   queue: new SqsFeedQueue(sqs, requireEnv('QUEUE_URL')),
   clock: systemClock,
   logger: loggerPort(tools.logger),
+  maxParkMs: backoffFromEnv().maxMs,
 });
 
 export const handler = instrument(dispatch, tools, dispatchMetrics);

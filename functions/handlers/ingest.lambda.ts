@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3DynamoArticleStore } from '../adapters/article-store';
-import { intEnv, requireEnv } from '../adapters/env';
+import { backoffFromEnv, fetchOptionsFromEnv, requireEnv } from '../adapters/env';
 import { DynamoFeedStateStore } from '../adapters/feed-state-store';
 import { createFullTextFetcher } from '../adapters/full-text';
-import { DEFAULT_FETCH_OPTIONS, fetchUrl } from '../adapters/http-fetch';
+import { fetchUrl } from '../adapters/http-fetch';
 import { metricsSink, createPowertools, instrument, loggerPort } from '../adapters/powertools';
 import { outcomeMetrics, recordFailureMetrics, SERVICES } from '../adapters/metrics';
 import { S3RawStore } from '../adapters/raw-store';
@@ -22,12 +22,7 @@ const s3 = new S3Client({});
 const tools = createPowertools(SERVICES.ingest);
 const logger = loggerPort(tools.logger);
 const metrics = metricsSink(tools.metrics);
-const fetchOptions = {
-  ...DEFAULT_FETCH_OPTIONS,
-  timeoutMs: intEnv('FETCH_TIMEOUT_MS', DEFAULT_FETCH_OPTIONS.timeoutMs),
-  maxBytes: intEnv('FETCH_MAX_BYTES', DEFAULT_FETCH_OPTIONS.maxBytes),
-  userAgent: process.env['USER_AGENT'] || DEFAULT_FETCH_OPTIONS.userAgent,
-};
+const fetchOptions = fetchOptionsFromEnv();
 
 // A deployment's relevance scope (context scopeCountries); unset means data/relevance.json's.
 const scope = process.env['RELEVANCE_SCOPE'];
@@ -36,6 +31,7 @@ const classifier = scope ? classifierForScope(scope.split(',').map((c) => c.trim
 const ingest = createIngestHandler({
   fetch: fetchUrl,
   fetchOptions,
+  backoff: backoffFromEnv(),
   // Article pages of `fullText` feeds: public addresses only (never loopback in the cloud).
   fullText: createFullTextFetcher({ fetch: fetchUrl, fetchOptions, ssrf: { allowLoopback: false }, logger }),
   articles: new S3DynamoArticleStore(s3, dynamo, { bucket, table: requireEnv('ARTICLES_TABLE') }),

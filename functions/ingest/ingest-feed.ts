@@ -5,14 +5,21 @@ import type { ArticleDraft, FeedConfig, FeedFormat } from '../core/model';
 import { enrichArticle, normalizeFeed, readFeedDocument } from '../core/pipeline';
 import type { Classifier } from '../core/relevance/classify';
 import type { ArticleStore, Clock, FeedState, FeedStateStore, Fetcher, Logger, RawStore } from './ports';
+import { nextDueAfterFailure, type BackoffPolicy } from './schedule';
+
+export { DEFAULT_BACKOFF, nextDueAfterFailure, type BackoffPolicy } from './schedule';
 
 /**
  * Ingest one feed: conditional fetch → decode → parse → normalize → skip what is already
  * stored → relevance and takeaways → store the relevant articles → record the feed state.
  *
+ * The fetch is conditional (the ETag and Last-Modified of the last response, kept in the feed
+ * state): a 304, or a body whose hash matches the last parsed one, ends the work there with
+ * outcome "unchanged" (no parse, no article writes, only the feed state is written).
+ *
  * Failures of the feed itself (timeout, HTTP status, not a feed...) are recorded in the feed
- * state with a back-off and reported as outcome "failed"; they are not retried through the
- * queue. Failures of our own storage throw, so the queue redelivers the message. The feed state
+ * state with a capped exponential back-off (or the server's Retry-After) and reported as outcome
+ * "failed"; they are not retried through the queue. Failures of our own storage throw, so the queue redelivers the message. The feed state
  * (with the body hash) is written last: a redelivery after a crash redoes the work, and the
  * conditional article writes make that harmless.
  */
@@ -35,14 +42,6 @@ export interface IngestDeps {
   readonly classifier?: Classifier;
 }
 
-export interface BackoffPolicy {
-  /** Delay after the first failure. */
-  readonly baseMs: number;
-  /** The longest a failing feed waits: it is never parked for longer. */
-  readonly maxMs: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 15 * 60_000, maxMs: 24 * 60 * 60_000 };
 
 export interface FeedOutcome {
   readonly feedId: string;
@@ -56,11 +55,16 @@ export interface FeedOutcome {
   /** Time spent fetching the feed (the HTTP exchange only). */
   readonly fetchMs?: number;
   readonly durationMs: number;
-}
-
-export function nextDueAfterFailure(now: Date, failures: number, policy: BackoffPolicy = DEFAULT_BACKOFF): string {
-  const delay = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, failures - 1));
-  return new Date(now.getTime() + delay).toISOString();
+  /** HTTP status of the final response (304 when not modified). */
+  readonly status?: number;
+  /** The charset the body was decoded with. */
+  readonly charset?: string;
+  /** A permanent redirect (301/308): where the feed lives now; worth updating the feeds file. */
+  readonly movedTo?: string;
+  /** Repairs the body needed before it parsed. */
+  readonly recovered?: readonly string[];
+  /** When the feed is due again (after a failure: the back-off or the server's Retry-After). */
+  readonly nextDueAt?: string;
 }
 
 export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<FeedOutcome> {
@@ -76,40 +80,48 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
     durationMs: deps.clock.now().getTime() - started.getTime(),
   });
 
+  // When the configured URL changes, Last-Modified goes: a date from the old server says nothing
+  // about the new one, which could answer 304 to content we never saw. The ETag and the body
+  // hash identify content, whichever server has it, so they stay.
+  const sameUrl = previous?.url === undefined || previous.url === feed.url;
+  const lastModified = sameUrl ? previous?.lastModified : undefined;
   const base: FeedState = {
-    ...(previous ?? { feedId: feed.id, consecutiveFailures: 0 }),
+    ...(previous ?? { consecutiveFailures: 0 }),
     feedId: feed.id,
+    url: feed.url,
     lastAttemptAt: fetchedAt,
+    lastModified,
   };
 
   try {
-    const response = await deps.fetch(feed.url, {
-      ...deps.fetchOptions,
-      etag: previous?.etag,
-      lastModified: previous?.lastModified,
-    });
+    const response = await deps.fetch(feed.url, { ...deps.fetchOptions, etag: previous?.etag, lastModified }, { feedId: feed.id });
+    const movedTo = response.permanentRedirect;
+    if (movedTo) deps.logger.warn('feed moved permanently', { feedId: feed.id, url: feed.url, movedTo });
     const success: FeedState = {
       ...base,
       etag: response.etag ?? previous?.etag,
-      lastModified: response.lastModified ?? previous?.lastModified,
+      lastModified: response.lastModified ?? lastModified,
       lastSuccessAt: fetchedAt,
+      lastStatus: response.status,
       consecutiveFailures: 0,
       nextDueAt: fetchedAt,
       lastError: undefined,
+      movedTo: movedTo ? { url: movedTo, at: fetchedAt } : undefined,
     };
-    const fetchMs = response.durationMs;
+    const reported = { fetchMs: response.durationMs, status: response.status, ...(movedTo ? { movedTo } : {}) };
     if (response.notModified) {
       await deps.feedStates.put(success);
-      return done('unchanged', { fetchMs });
+      return done('unchanged', reported);
     }
     const bodyHash = createHash('sha256').update(response.bytes).digest('hex');
     if (previous?.bodyHash === bodyHash) {
       await deps.feedStates.put({ ...success, bodyHash });
-      return done('unchanged', { fetchMs });
+      return done('unchanged', reported);
     }
 
     const context = { feedId: feed.id, url: response.finalUrl };
     const document = await readFeedDocument(response.bytes, response.contentType, context);
+    const recovered = document.parsed.recovered;
     const rawRef = deps.raw ? await deps.raw.putFeedBody(feed.id, fetchedAt, response.bytes, response.contentType) : null;
     const drafts = normalizeFeed(document.parsed, { feed, feedUrl: response.finalUrl, fetchedAt, rawRef });
     counts.itemsSeen = drafts.length;
@@ -129,20 +141,22 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
       if (outcome === 'stored') counts.stored++;
       else counts.known++;
     }
-    await deps.feedStates.put({ ...success, bodyHash });
-    deps.logger.info('feed ingested', { feedId: feed.id, format: document.format, charset: document.charset, ...counts });
-    return done('fetched', { format: document.format, fetchMs });
+    await deps.feedStates.put({ ...success, bodyHash, lastChangedAt: fetchedAt, recovered });
+    deps.logger.info('feed ingested', { feedId: feed.id, format: document.format, charset: document.charset, ...(recovered ? { recovered } : {}), ...counts });
+    return done('fetched', { format: document.format, charset: document.charset, ...reported, ...(recovered ? { recovered } : {}) });
   } catch (error) {
     if (!isFeedError(error)) throw error;
     const failures = (previous?.consecutiveFailures ?? 0) + 1;
     const described = describeError(error);
+    const nextDueAt = nextDueAfterFailure(started, failures, deps.backoff, error.context.retryAfterMs);
     await deps.feedStates.put({
       ...base,
       consecutiveFailures: failures,
-      nextDueAt: nextDueAfterFailure(started, failures, deps.backoff),
+      nextDueAt,
       lastError: described,
+      lastStatus: error.context.status,
     });
-    deps.logger.warn('feed failed', { feedId: feed.id, code: described.code, error: described.message, consecutiveFailures: failures });
-    return done('failed', { error: described });
+    deps.logger.warn('feed failed', { feedId: feed.id, code: described.code, error: described.message, consecutiveFailures: failures, nextDueAt });
+    return done('failed', { error: described, nextDueAt, ...(error.context.status !== undefined ? { status: error.context.status } : {}) });
   }
 }

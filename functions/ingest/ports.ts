@@ -1,4 +1,5 @@
 import type { FetchOptions, FetchResult } from '../adapters/http-fetch';
+import type { ErrorContext } from '../core/errors';
 import type { Article, CountryCode } from '../core/model';
 
 /**
@@ -7,17 +8,32 @@ import type { Article, CountryCode } from '../core/model';
  * adapters on mocked clients.
  */
 
+/**
+ * One feed's record in the feeds table: the validators of its last response, its health and
+ * its schedule. Written after every attempt (README, "The feed-state record").
+ */
 export interface FeedState {
   readonly feedId: string;
+  /** The configured URL these validators belong to; a changed URL starts afresh. */
+  readonly url?: string;
   readonly etag?: string;
   readonly lastModified?: string;
   /** sha256 of the last body that was parsed. */
   readonly bodyHash?: string;
   readonly lastAttemptAt?: string;
   readonly lastSuccessAt?: string;
+  /** When the body last changed (and was parsed). */
+  readonly lastChangedAt?: string;
+  /** HTTP status of the last response (304 for not modified). */
+  readonly lastStatus?: number;
   readonly consecutiveFailures: number;
+  /** The dispatcher sends the feed again at or after this time. */
   readonly nextDueAt?: string;
   readonly lastError?: { readonly code: string; readonly message: string };
+  /** A permanent redirect (301/308) seen on the last fetch: where the feed lives now. */
+  readonly movedTo?: { readonly url: string; readonly at: string };
+  /** Repairs the last body needed before it parsed ("entities", "truncated"...). */
+  readonly recovered?: readonly string[];
 }
 
 export interface FeedStateStore {
@@ -61,7 +77,8 @@ export interface RawStore {
   putFeedBody(feedId: string, fetchedAt: string, body: Uint8Array, contentType: string | undefined): Promise<string>;
 }
 
-export type Fetcher = (url: string, options: FetchOptions) => Promise<FetchResult>;
+/** Fetches a feed; failures are FeedFetchErrors whose messages name `context.feedId`. */
+export type Fetcher = (url: string, options: FetchOptions, context?: ErrorContext) => Promise<FetchResult>;
 
 export interface Clock {
   now(): Date;

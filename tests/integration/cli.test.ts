@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 
@@ -27,16 +28,23 @@ describe('wbnews command line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wbnews-cli-'));
     dirs.push(dir);
     writeFileSync(join(dir, 'page.html'), '<!doctype html><html><body>Hello</body></html>');
-    writeFileSync(join(dir, 'broken.xml'), '<rss version="2.0"><channel><item></channel>');
-    const { code, lines } = await wbnews(['parse', join(DEMO, 'balkan-wire.xml'), join(DEMO, 'vesti-rdf.xml'), join(dir, 'page.html'), join(dir, 'broken.xml'), join(dir, 'absent.xml')]);
+    writeFileSync(join(dir, 'broken.xml'), '<rss version="2.0"><channel><item><title a=1>x</title></item></channel></rss>');
+    writeFileSync(join(dir, 'unclosed.xml'), '<rss version="2.0"><channel><item><title>Kosovo</title></channel>');
+    writeFileSync(join(dir, 'snapshot.xml.gz'), gzipSync(readFileSync(join(DEMO, 'balkan-wire.xml'))));
+    const files = ['balkan-wire.xml', 'vesti-rdf.xml'].map((f) => join(DEMO, f)).concat(['page.html', 'broken.xml', 'unclosed.xml', 'snapshot.xml.gz', 'absent.xml'].map((f) => join(dir, f)), [dir]);
+    const { code, lines } = await wbnews(['parse', ...files]);
     expect(code).toBe(0);
     expect(lines).toEqual([
       expect.objectContaining({ ok: true, format: 'rss2', items: 4, relevant: 2 }),
       expect.objectContaining({ ok: true, format: 'rss1', charset: 'windows-1250', items: 3, relevant: 2 }),
-      expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'not_a_feed' }) }),
+      expect.objectContaining({ ok: false, error: { code: 'not_a_feed', message: 'feed "page.html": not a feed: root element <html>' } }),
       expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'malformed_xml' }) }),
+      expect.objectContaining({ ok: true, items: 1, relevant: 1, recovered: ['truncated', 'mismatched-tags'] }),
+      expect.objectContaining({ ok: true, format: 'rss2', items: 4 }),
       expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'bad_input' }) }),
+      expect.objectContaining({ ok: false, error: { code: 'bad_input', message: `feed "${basename(dir)}": ${dir} is not a file` } }),
     ]);
+    expect(lines.map((l) => l['file'])).toEqual(files);
   });
 
   it('parse --items: the full article record per item, with "file"', async () => {

@@ -23,6 +23,38 @@ describe('DynamoFeedStateStore', () => {
     });
   });
 
+  it('stores the whole health record, nested values included, and leaves out what is unset', async () => {
+    dynamo.on(PutItemCommand).resolves({});
+    await new DynamoFeedStateStore(new DynamoDBClient({}), 'feeds').put({
+      feedId: 'vesti',
+      url: 'https://vesti.example/rss',
+      etag: '"v1"',
+      lastModified: undefined,
+      lastAttemptAt: '2026-11-29T12:00:00.000Z',
+      lastStatus: 301,
+      consecutiveFailures: 0,
+      nextDueAt: '2026-11-29T12:00:00.000Z',
+      lastError: undefined,
+      movedTo: { url: 'https://vesti.example/feed/', at: '2026-11-29T12:00:00.000Z' },
+      recovered: ['entities'],
+    });
+    expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
+      TableName: 'feeds',
+      Item: marshall({
+        feedId: 'vesti',
+        url: 'https://vesti.example/rss',
+        etag: '"v1"',
+        lastAttemptAt: '2026-11-29T12:00:00.000Z',
+        lastStatus: 301,
+        consecutiveFailures: 0,
+        nextDueAt: '2026-11-29T12:00:00.000Z',
+        movedTo: { url: 'https://vesti.example/feed/', at: '2026-11-29T12:00:00.000Z' },
+        recovered: ['entities'],
+        dueShard: 'due',
+      }),
+    });
+  });
+
   it('reads many states in one BatchGetItem', async () => {
     dynamo.on(BatchGetItemCommand).resolves({ Responses: { feeds: [marshall({ feedId: 'a', consecutiveFailures: 1, dueShard: 'due' })] } });
     const states = await new DynamoFeedStateStore(new DynamoDBClient({}), 'feeds').getMany(['a', 'b']);

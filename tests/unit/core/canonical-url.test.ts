@@ -17,6 +17,23 @@ describe('canonicalUrl', () => {
     expect(canonicalUrl('not a url')).toBeNull();
   });
 
+  it('is idempotent for relative links resolved against a base, tracking parameters and fragments included', () => {
+    const segment = fc.stringMatching(/^[a-zA-Z0-9._~%-]{1,12}$/);
+    const param = fc.tuple(fc.constantFrom('id', 'page', 'utm_source', 'utm_campaign', 'fbclid', 'q', 'gclid', 'lang'), fc.string({ maxLength: 8 }));
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 4 }), fc.array(param, { maxLength: 5 }), fc.option(segment), (path, params, fragment) => {
+        const search = params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+        const href = `${path.join('/')}${search ? `?${search}` : ''}${fragment ? `#${fragment}` : ''}`;
+        const once = canonicalUrl(href, 'HTTPS://News.Example:443/feeds/rss.xml');
+        return once !== null && canonicalUrl(once) === once && !/[?&](utm_|fbclid|gclid)/.test(once) && !once.includes('#') && once.startsWith('https://news.example/');
+      }),
+    );
+  });
+
+  it('keeps the other parameters in their order', () => {
+    expect(canonicalUrl('https://n.example/a?b=2&utm_medium=x&a=1&b=3')).toBe('https://n.example/a?b=2&a=1&b=3');
+  });
+
   it('is idempotent', () => {
     fc.assert(
       fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), (url) => {

@@ -73,7 +73,9 @@ describe('parseFeedText + normalizeFeed', () => {
     await expect(parseFeedText('<!DOCTYPE html><html><body>hi</body></html>', { feedId: 'f' })).rejects.toThrowError('feed "f": not a feed: root element <html>');
   });
 
-  it('broken XML is a FeedParseError', async () => {
-    await expect(parseFeedText('<rss version="2.0"><channel><item><title>x</channel></rss>')).rejects.toThrowError(FeedParseError);
+  it('unclosed elements are closed and reported as a recovery; XML beyond repair is a FeedParseError', async () => {
+    const recovered = await parseFeedText('<rss version="2.0"><channel><item><title>x</channel></rss>');
+    expect(recovered).toMatchObject({ recovered: ['mismatched-tags'], items: [{ title: 'x' }] });
+    await expect(parseFeedText('<rss version="2.0"><channel><item><title a=1>x</title></item></channel></rss>')).rejects.toThrowError(FeedParseError);
   });
 });
