@@ -53,6 +53,12 @@ export interface StackConfig {
   readonly athena: boolean;
   /** Countries the relevance module keeps (passed to the ingest Lambda as RELEVANCE_SCOPE). Context `scopeCountries`, default: data/relevance.json. */
   readonly scopeCountries: readonly string[] | undefined;
+  /** Contact URL sent in the User-Agent to feed servers (FETCH_CONTACT_URL). Context `contactUrl`, default the project's page. */
+  readonly contactUrl: string | undefined;
+  /** Total time allowed per feed fetch (FETCH_TIMEOUT_MS). Context `fetchTimeoutSeconds`, default 15; at most half the ingest timeout. */
+  readonly fetchTimeoutSeconds: number;
+  /** The longest a failing feed waits between attempts (BACKOFF_MAX_MS). Context `backoffMaxHours`, default 24 (1-168). */
+  readonly backoffMaxHours: number;
 }
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -83,6 +89,9 @@ export const CONTEXT_KEYS = [
   'alarmNoArticlesHours',
   'athena',
   'scopeCountries',
+  'contactUrl',
+  'fetchTimeoutSeconds',
+  'backoffMaxHours',
 ] as const;
 
 const fail = (key: string, expected: string, raw: unknown): never => {
@@ -120,6 +129,14 @@ function emailContext(node: Node, key: string): string | undefined {
   const raw: unknown = node.tryGetContext(key);
   if (raw === undefined || raw === '') return undefined;
   if (typeof raw !== 'string' || !EMAIL.test(raw.trim())) fail(key, 'an e-mail address', raw);
+  return (raw as string).trim();
+}
+
+function urlContext(node: Node, key: string): string | undefined {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === '') return undefined;
+  const protocol = typeof raw === 'string' && URL.canParse(raw.trim()) ? new URL(raw.trim()).protocol : '';
+  if (!['http:', 'https:', 'mailto:'].includes(protocol)) fail(key, 'an http(s) or mailto: URL', raw);
   return (raw as string).trim();
 }
 
@@ -173,6 +190,12 @@ export function readStackConfig(node: Node): StackConfig {
   if (rawExpirationDays <= rawTransitionDays) {
     fail('rawExpirationDays', `greater than rawTransitionDays (${rawTransitionDays})`, node.tryGetContext('rawExpirationDays') ?? rawExpirationDays);
   }
+  const ingestTimeoutSeconds = intContext(node, 'ingestTimeoutSeconds', 60, 10, 900);
+  // A batch's feeds are fetched side by side; half the worker's time is left for parsing and storage.
+  const fetchTimeoutSeconds = intContext(node, 'fetchTimeoutSeconds', 15, 1, 450);
+  if (fetchTimeoutSeconds * 2 > ingestTimeoutSeconds) {
+    fail('fetchTimeoutSeconds', `at most half of ingestTimeoutSeconds (${ingestTimeoutSeconds})`, node.tryGetContext('fetchTimeoutSeconds') ?? fetchTimeoutSeconds);
+  }
   const stackName: unknown = node.tryGetContext('stackName') ?? 'Wbnews';
   // CloudFormation: a letter, then letters, digits and hyphens, at most 128 characters.
   if (typeof stackName !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
@@ -186,7 +209,7 @@ export function readStackConfig(node: Node): StackConfig {
     ingestBatchSize: intContext(node, 'ingestBatchSize', 5, 1, 10),
     // The SQS event source accepts a maximum concurrency from 2 to 1000.
     ingestMaxConcurrency: intContext(node, 'ingestMaxConcurrency', 5, 2, 1000),
-    ingestTimeoutSeconds: intContext(node, 'ingestTimeoutSeconds', 60, 10, 900),
+    ingestTimeoutSeconds,
     logRetentionDays,
     logLevel: choiceContext<LogLevel>(node, 'logLevel', 'INFO', ['DEBUG', 'INFO', 'WARN', 'ERROR']),
     rawTransitionDays,
@@ -201,5 +224,8 @@ export function readStackConfig(node: Node): StackConfig {
     alarmNoArticlesHours: intContext(node, 'alarmNoArticlesHours', 12, 1, 168),
     athena: boolContext(node, 'athena', false),
     scopeCountries: countriesContext(node, 'scopeCountries'),
+    contactUrl: urlContext(node, 'contactUrl'),
+    fetchTimeoutSeconds,
+    backoffMaxHours: intContext(node, 'backoffMaxHours', 24, 1, 168),
   };
 }

@@ -211,6 +211,8 @@ export class WbnewsStack extends Stack {
       environment: {
         FEEDS_TABLE: this.feedsTable.tableName,
         QUEUE_URL: this.queue.queueUrl,
+        // The dispatcher never parks a feed longer than the back-off cap.
+        BACKOFF_MAX_MS: String((props.backoffMaxHours ?? 24) * 3_600_000),
         ...powertoolsEnv,
       },
       bundling: {
@@ -252,6 +254,10 @@ export class WbnewsStack extends Stack {
         ...powertoolsEnv,
         // Read by the relevance module when set; unset, data/relevance.json's scope applies.
         ...(props.scopeCountries ? { RELEVANCE_SCOPE: props.scopeCountries.join(',') } : {}),
+        // Fetch politeness and limits (functions/adapters/env.ts reads and checks them at load).
+        FETCH_TIMEOUT_MS: String((props.fetchTimeoutSeconds ?? 15) * 1000),
+        BACKOFF_MAX_MS: String((props.backoffMaxHours ?? 24) * 3_600_000),
+        ...(props.contactUrl ? { FETCH_CONTACT_URL: props.contactUrl } : {}),
       },
       bundling,
     });

@@ -39,6 +39,9 @@ describe('stack configuration (CDK context)', () => {
       alarmNoArticlesHours: 12,
       athena: false,
       scopeCountries: undefined,
+      contactUrl: undefined,
+      fetchTimeoutSeconds: 15,
+      backoffMaxHours: 24,
     });
   });
 
@@ -67,6 +70,9 @@ describe('synth fails, naming the key and the value, if', () => {
     ['raw snapshots would move to Standard-IA before S3 allows', { rawTransitionDays: 7 }, 'context "rawTransitionDays" must be an integer from 30 to 3650 (got 7)'],
     ['raw snapshots would expire before they move', { rawTransitionDays: 60, rawExpirationDays: 45 }, 'context "rawExpirationDays" must be greater than rawTransitionDays (60) (got 45)'],
     ['access logging is not a boolean', { accessLogging: 'yes' }, 'context "accessLogging" must be true or false (got "yes")'],
+    ['the contact URL is not a URL', { contactUrl: 'ops at example' }, 'context "contactUrl" must be an http(s) or mailto: URL (got "ops at example")'],
+    ['the fetch timeout leaves no time to store', { fetchTimeoutSeconds: 40 }, 'context "fetchTimeoutSeconds" must be at most half of ingestTimeoutSeconds (60) (got 40)'],
+    ['the back-off cap is out of range', { backoffMaxHours: 0 }, 'context "backoffMaxHours" must be an integer from 1 to 168 (got 0)'],
     ['the removal policy is unknown', { removalPolicy: 'snapshot' }, 'context "removalPolicy" must be one of retain, destroy (got "snapshot")'],
     ['the alarm e-mail is not an address', { alarmEmail: 'ops at example.org' }, 'context "alarmEmail" must be an e-mail address (got "ops at example.org")'],
     ['the feed-failure threshold is zero', { alarmFeedFailures: 0 }, 'context "alarmFeedFailures" must be an integer from 1 to 100 (got 0)'],

@@ -210,6 +210,20 @@ describe('Lambda', () => {
     expect((ingest.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty('RELEVANCE_SCOPE');
   });
 
+  it('passes fetch politeness and back-off settings from context to the functions', () => {
+    const defaults = only(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('ingest') });
+    expect((defaults.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({ FETCH_TIMEOUT_MS: '15000', BACKOFF_MAX_MS: '86400000' });
+    const t = synth({ contactUrl: 'mailto:ops@example.org', fetchTimeoutSeconds: 20, backoffMaxHours: 6 });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('ingest'),
+      Environment: { Variables: Match.objectLike({ FETCH_CONTACT_URL: 'mailto:ops@example.org', FETCH_TIMEOUT_MS: '20000', BACKOFF_MAX_MS: '21600000' }) },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('queue every due feed'),
+      Environment: { Variables: Match.objectLike({ BACKOFF_MAX_MS: '21600000' }) },
+    });
+  });
+
   it('feeds the worker from the queue in small batches, with partial batch failures and a concurrency cap', () => {
     const ingest = idOf(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('ingest') });
     const queue = idOf(template, 'AWS::SQS::Queue', { VisibilityTimeout: 360 });
