@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { FetchOptions } from '../adapters/http-fetch';
 import { describeError, isFeedError } from '../core/errors';
 import type { ArticleDraft, FeedConfig, FeedFormat } from '../core/model';
-import { enrichArticle, normalizeFeed, readFeedDocument } from '../core/pipeline';
+import { normalizeFeed, readFeedDocument } from '../core/pipeline';
 import type { ArticleStore, Clock, FeedState, FeedStateStore, Fetcher, Logger, RawStore } from './ports';
+import { emptyStoreCounts, storeArticles } from './store-articles';
 
 /**
  * Ingest one feed: conditional fetch → decode → parse → normalize → skip what is already
@@ -27,7 +28,7 @@ export interface IngestDeps {
   readonly backoff?: BackoffPolicy;
   /**
    * For feeds configured with `fullText`, replace a new item's teaser with the text of its page.
-   * Called only for items not stored yet, before relevance and takeaways run.
+   * Called only for items not stored yet (or changed upstream), before relevance and takeaways run.
    */
   readonly fullText?: (draft: ArticleDraft, feed: FeedConfig) => Promise<ArticleDraft>;
 }
@@ -48,7 +49,13 @@ export interface FeedOutcome {
   readonly itemsSeen: number;
   readonly relevant: number;
   readonly stored: number;
+  /** New items that are another feed's copy of a stored story (linked, not stored again). */
+  readonly duplicates: number;
+  /** Known items that changed upstream (stored as a new revision). */
+  readonly updated: number;
   readonly known: number;
+  /** Items refused by the article schema (a bug; logged). */
+  readonly invalid: number;
   readonly error?: { readonly code: string; readonly message: string };
   /** Time spent fetching the feed (the HTTP exchange only). */
   readonly fetchMs?: number;
@@ -64,7 +71,7 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
   const started = deps.clock.now();
   const fetchedAt = started.toISOString();
   const previous = await deps.feedStates.get(feed.id);
-  const counts = { itemsSeen: 0, relevant: 0, stored: 0, known: 0 };
+  const counts = { itemsSeen: 0, ...emptyStoreCounts() };
   const done = (outcome: FeedOutcome['outcome'], extra: Partial<FeedOutcome> = {}): FeedOutcome => ({
     feedId: feed.id,
     outcome,
@@ -107,25 +114,11 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
 
     const context = { feedId: feed.id, url: response.finalUrl };
     const document = await readFeedDocument(response.bytes, response.contentType, context);
-    const rawRef = deps.raw ? await deps.raw.putFeedBody(feed.id, fetchedAt, response.bytes, response.contentType) : null;
+    const rawRef = deps.raw ? await deps.raw.putFeedBody(feed.id, fetchedAt, response.bytes, response.contentType, { feed, finalUrl: response.finalUrl }) : null;
     const drafts = normalizeFeed(document.parsed, { feed, feedUrl: response.finalUrl, fetchedAt, rawRef });
     counts.itemsSeen = drafts.length;
 
-    const known = await deps.articles.knownHashes(drafts.map((d) => d.id));
-    for (const draft of drafts) {
-      if (known.has(draft.id)) {
-        counts.relevant++;
-        counts.known++;
-        continue;
-      }
-      const full = feed.fullText && deps.fullText ? await deps.fullText(draft, feed) : draft;
-      const article = enrichArticle(full);
-      if (!article.relevance.relevant) continue;
-      counts.relevant++;
-      const outcome = await deps.articles.put(article);
-      if (outcome === 'stored') counts.stored++;
-      else counts.known++;
-    }
+    Object.assign(counts, await storeArticles(drafts, feed, { articles: deps.articles, logger: deps.logger, fullText: deps.fullText }));
     await deps.feedStates.put({ ...success, bodyHash });
     deps.logger.info('feed ingested', { feedId: feed.id, format: document.format, charset: document.charset, ...counts });
     return done('fetched', { format: document.format, fetchMs });
