@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { BadInputError } from '../core/errors';
 import type { Article } from '../core/model';
@@ -17,7 +17,7 @@ import type {
   StoredStory,
 } from '../ingest/ports';
 import { assertValidArticle } from './article-schema';
-import { batchGet, batchWrite, defaultRetry, isConditionalFailure, queryPages, type Item, type RetryPolicy } from './dynamo-util';
+import { batchGet, batchWrite, defaultRetry, isConditionalFailure, queryPages, retryDelay, type Item, type RetryPolicy } from './dynamo-util';
 import {
   ARTICLE_INDEXES,
   ARTICLE_SK,
@@ -26,6 +26,7 @@ import {
   articleObjectKey,
   articlePk,
   articleVersionKey,
+  articleVersionPrefix,
   countrySk,
   dayOf,
   fingerprintPk,
@@ -249,7 +250,16 @@ export class S3DynamoArticleStore implements ArticleStore {
     await this.putObject(objectKey, article, revision);
     await batchWrite(this.dynamo, this.config.table, [...bandWrites, ...countryWrites(article.relevance.countries, rank, id)], this.retry);
     await this.addDay(dayOf(article.publishedAt));
-    await this.putRecord({ ...linked, objectKey, dayKey: dayOf(article.publishedAt), feedKey: article.feedId, publishedKey: rank }, condition);
+    try {
+      await this.putRecord({ ...linked, objectKey, dayKey: dayOf(article.publishedAt), feedKey: article.feedId, publishedKey: rank }, condition);
+    } catch (error) {
+      // A racing worker committed this item first. If it committed it as a copy of another
+      // story (or it has become one since), the object just written may have landed after
+      // that copy's cleanup: remove it, so articles/ holds each story once. (A copy never
+      // gets an object back, so this cannot remove anything a record points at.)
+      if (isConditionalFailure(error) && (await this.read(id))?.duplicateOf) await this.purgeCopy(id, objectKey);
+      throw error;
+    }
     return (await this.link(id)) ? 'stored' : 'duplicate';
   }
 
@@ -279,13 +289,20 @@ export class S3DynamoArticleStore implements ArticleStore {
       await this.addDay(dayOf(article.publishedAt));
       await batchWrite(this.dynamo, this.config.table, countryWrites(article.relevance.countries, sortKey, id), this.retry);
     }
-    await this.updateRecord(
-      id,
-      visible ? { ...fields, dayKey: dayOf(article.publishedAt), feedKey: article.feedId, publishedKey: sortKey } : fields,
-      visible ? [] : VISIBLE_KEYS,
-      'revision = :prev AND attribute_not_exists(duplicateOf)',
-      record.revision,
-    );
+    try {
+      await this.updateRecord(
+        id,
+        visible ? { ...fields, dayKey: dayOf(article.publishedAt), feedKey: article.feedId, publishedKey: sortKey } : fields,
+        visible ? [] : VISIBLE_KEYS,
+        'revision = :prev AND attribute_not_exists(duplicateOf)',
+        record.revision,
+      );
+    } catch (error) {
+      // Made a copy of another story meanwhile: what was just written may have landed after
+      // that demotion's cleanup (see insert).
+      if (isConditionalFailure(error) && (await this.read(id))?.duplicateOf) await this.purgeCopy(id, record.objectKey);
+      throw error;
+    }
     const kept = new Set(visible ? article.relevance.countries : []);
     const gone = record.countries.filter((c) => !kept.has(c));
     if (gone.length > 0) await batchWrite(this.dynamo, this.config.table, gone.map((c) => deletePointer(id, c)), this.retry);
@@ -377,7 +394,7 @@ export class S3DynamoArticleStore implements ArticleStore {
         Body: body,
         ContentLength: body.length,
         ContentType: 'application/json; charset=utf-8',
-        Metadata: objectMetadata(article, revision),
+        Metadata: objectMetadata(article, revision, body),
       }),
     );
   }
@@ -403,15 +420,29 @@ export class S3DynamoArticleStore implements ArticleStore {
     );
   }
 
+  /**
+   * An object and its metadata, checked against the sha256 its writer recorded: a body that
+   * does not match (read while being replaced, on a store without atomic writes such as the
+   * local emulator) is read again, never copied to versions/.
+   */
   private async getObject(key: string): Promise<{ body: Buffer; metadata: Record<string, string> } | undefined> {
-    try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key }));
+    for (let attempt = 0; attempt < this.retry.attempts; attempt++) {
+      if (attempt > 0) await this.retry.sleep(retryDelay(this.retry, attempt));
+      let out: GetObjectCommandOutput;
+      try {
+        out = await this.s3.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key }));
+      } catch (error) {
+        if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound')) return undefined;
+        throw error;
+      }
       const bytes = await out.Body?.transformToByteArray();
-      return bytes ? { body: Buffer.from(bytes), metadata: out.Metadata ?? {} } : undefined;
-    } catch (error) {
-      if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound')) return undefined;
-      throw error;
+      if (!bytes) return undefined;
+      const body = Buffer.from(bytes);
+      const metadata = out.Metadata ?? {};
+      const expected = metadata['body-sha256'];
+      if (!expected || createHash('sha256').update(body).digest('hex') === expected) return { body, metadata };
     }
+    throw new Error(`object ${key}: its body did not match its recorded sha256 in ${this.retry.attempts} reads`);
   }
 
   private async readObject(key: string): Promise<Article | undefined> {
@@ -508,7 +539,7 @@ export class S3DynamoArticleStore implements ArticleStore {
 
   /**
    * Make canonical story `late` a duplicate of `early`: the record first (the commit), then
-   * cleanup: its object and its country pointers are deleted (queries check pointers against
+   * cleanup: its objects and its country pointers are deleted (queries check pointers against
    * records, so a crash before the cleanup shows nothing twice), and it is listed by `early`.
    */
   private async demote(late: IndexRecord, early: IndexRecord): Promise<void> {
@@ -525,9 +556,7 @@ export class S3DynamoArticleStore implements ArticleStore {
         ExpressionAttributeValues: marshall({ ':early': early.id, ':rev': late.revision }),
       }),
     );
-    // The copy's text is near-identical to the story's, and its feed body is kept under raw/:
-    // its object goes, so articles/ (what Athena reads) holds each story once.
-    if (late.objectKey) await this.s3.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: late.objectKey }));
+    await this.purgeCopy(late.id, late.objectKey);
     if (late.countries.length > 0) await batchWrite(this.dynamo, this.config.table, late.countries.map((c) => deletePointer(late.id, c)), this.retry);
     const fresh = await this.read(late.id);
     if (fresh) await this.attach(fresh);
@@ -585,6 +614,25 @@ export class S3DynamoArticleStore implements ArticleStore {
       );
       await send();
     }
+  }
+
+  /**
+   * A copy keeps no objects: its article object and any earlier versions go. Its text is
+   * near-identical to its story's and its feed bodies are kept under raw/; without this, the
+   * objects left would depend on the order in which the copies arrived. (In AWS the bucket is
+   * versioned, so even these deletes keep a noncurrent version.)
+   */
+  private async purgeCopy(id: string, objectKey: string | undefined): Promise<void> {
+    const keys = objectKey ? [objectKey] : [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: articleVersionPrefix(id), ...(token ? { ContinuationToken: token } : {}) }),
+      );
+      keys.push(...(page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    for (const key of keys) await this.s3.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }));
   }
 
   // ---- reading ---------------------------------------------------------------------------
@@ -714,12 +762,13 @@ function deletePointer(id: string, code: string): WriteRequest {
   return { DeleteRequest: { Key: marshall({ pk: articlePk(id), sk: countrySk(code) }) } };
 }
 
-function objectMetadata(article: Article, revision: number): Record<string, string> {
+function objectMetadata(article: Article, revision: number, body: Buffer): Record<string, string> {
   return {
     'schema-version': String(article.schemaVersion),
     'article-id': article.id,
     revision: String(revision),
     'content-hash': article.contentHash,
+    'body-sha256': createHash('sha256').update(body).digest('hex'),
   };
 }
 

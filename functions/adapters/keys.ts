@@ -57,9 +57,11 @@ export const dayOf = (iso: string): string => iso.slice(0, 10);
 /** S3 key of an article's JSON, partitioned by day for Athena and S3 tools. */
 export const articleObjectKey = (publishedAt: string, id: string): string => `articles/dt=${dayOf(publishedAt)}/${id}.json`;
 
+/** S3 prefix of an article's earlier versions. */
+export const articleVersionPrefix = (id: string): string => `versions/articles/${id}/`;
+
 /** S3 key of an earlier version of an article (zero-padded, so versions list in order). */
-export const articleVersionKey = (id: string, revision: number): string =>
-  `versions/articles/${id}/${String(revision).padStart(6, '0')}.json`;
+export const articleVersionKey = (id: string, revision: number): string => `${articleVersionPrefix(id)}${String(revision).padStart(6, '0')}.json`;
 
 /** A timestamp as it appears in S3 keys: fixed width, so keys sort by time. */
 export const keyStamp = (iso: string): string => iso.replace(/[:.]/g, '-');

@@ -23,9 +23,9 @@ export class MemoryArticleStore implements ArticleStore {
     if (this.failPuts) throw new Error('storage unavailable');
     const itemHash = options.itemHash ?? article.contentHash;
     const previous = this.records.get(article.id);
-    const stored = this.articles.get(article.id);
-    if (previous && previous.itemHash === itemHash && (!stored || JSON.stringify(stored.relevance) === JSON.stringify(article.relevance))) return 'known';
     const relevant = article.relevance.relevant;
+    if (previous && previous.itemHash === itemHash && previous.relevant === relevant && previous.classifierVersion === article.relevance.classifierVersion) return 'known';
+    const hasObject = previous?.objectKey !== undefined || relevant;
     this.records.set(article.id, {
       id: article.id,
       itemHash,
@@ -34,10 +34,10 @@ export class MemoryArticleStore implements ArticleStore {
       relevant,
       classifierVersion: article.relevance.classifierVersion,
       pending: false,
-      ...(relevant || stored ? { objectKey: article.id } : {}),
+      ...(hasObject ? { objectKey: article.id } : {}),
     });
-    if (relevant || stored) this.articles.set(article.id, article);
-    if (previous && (stored || relevant)) return stored ? 'updated' : 'stored';
+    if (hasObject) this.articles.set(article.id, article);
+    if (previous?.objectKey !== undefined) return 'updated';
     return relevant ? 'stored' : 'irrelevant';
   }
 

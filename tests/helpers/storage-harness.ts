@@ -11,7 +11,7 @@ import { articlesTableDefinition, feedsTableDefinition } from '../../functions/a
 import type { FeedConfig } from '../../functions/core/model';
 import { createIngestHandler } from '../../functions/handlers/ingest';
 import type { FeedOutcome } from '../../functions/ingest/ingest-feed';
-import { silentLogger, type ArticleSummary, type Clock } from '../../functions/ingest/ports';
+import { silentLogger, type ArticleSummary, type Clock, type Logger } from '../../functions/ingest/ports';
 import { ensureTable, type LocalAws } from '../../cli/local/emulators';
 
 /**
@@ -47,7 +47,7 @@ export function storesOn(names: Stores['names'], dynamo: DynamoDBClient, s3: S3C
   };
 }
 
-export function ingestHandler(stores: Stores, clock: Clock, outcomes: FeedOutcome[] = []) {
+export function ingestHandler(stores: Stores, clock: Clock, outcomes: FeedOutcome[] = [], logger: Logger = silentLogger) {
   return createIngestHandler({
     fetch: fetchUrl,
     fetchOptions: DEFAULT_FETCH_OPTIONS,
@@ -55,7 +55,7 @@ export function ingestHandler(stores: Stores, clock: Clock, outcomes: FeedOutcom
     feedStates: stores.feedStates,
     raw: stores.raw,
     clock,
-    logger: silentLogger,
+    logger,
     onOutcome: (o) => outcomes.push(o),
   });
 }

@@ -8,8 +8,9 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { createHash } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ArticleSchemaError } from '../../../functions/adapters/article-schema';
@@ -54,6 +55,8 @@ beforeEach(() => {
   dynamo.on(BatchWriteItemCommand).resolves({});
   dynamo.on(UpdateItemCommand).resolves({});
   s3.on(PutObjectCommand).resolves({});
+  s3.on(ListObjectsV2Command).resolves({});
+  s3.on(DeleteObjectCommand).resolves({});
 });
 
 /** A stored index record for `article`, as the store writes it. */
@@ -115,7 +118,7 @@ describe('S3DynamoArticleStore.put: a new article', () => {
       Key: `articles/dt=2026-11-20/${article.id}.json`,
       ContentLength: Buffer.byteLength(text),
       ContentType: 'application/json; charset=utf-8',
-      Metadata: { 'schema-version': '1', 'article-id': article.id, revision: '1', 'content-hash': article.contentHash },
+      Metadata: { 'schema-version': '1', 'article-id': article.id, revision: '1', 'content-hash': article.contentHash, 'body-sha256': createHash('sha256').update(text).digest('hex') },
     });
     const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
     expect(Buffer.isBuffer(put?.Body)).toBe(true);
@@ -234,6 +237,9 @@ describe('S3DynamoArticleStore.put: a new article', () => {
     expect(dynamo).toHaveReceivedCommandWith(BatchWriteItemCommand, {
       RequestItems: { t: [{ DeleteRequest: { Key: marshall({ pk: `ART#${later.id}`, sk: 'COUNTRY#XK' }) } }, { DeleteRequest: { Key: marshall({ pk: `ART#${later.id}`, sk: 'COUNTRY#RS' }) } }] },
     });
+    // A copy keeps no objects: its article object and its earlier versions go.
+    expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Bucket: 'b', Prefix: `versions/articles/${later.id}/` });
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'b', Key: `articles/dt=2026-11-20/${later.id}.json` });
   });
 
   it('refuses an article that does not match the schema, before any write', async () => {
@@ -294,6 +300,17 @@ describe('S3DynamoArticleStore.put: a known article that changed', () => {
     s3.on(GetObjectCommand).resolves(body(JSON.stringify(changed()), { revision: '2' }));
     await expect(store().put(changed())).resolves.toBe('updated');
     expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([`articles/dt=2026-11-20/${original.id}.json`]);
+  });
+
+  it('reads the object again when its body does not match the sha256 its writer recorded (a torn read)', async () => {
+    const original = sampleArticle();
+    records.set(`ART#${original.id}`, recordOf(original));
+    const text = `${JSON.stringify(original)}\n`;
+    const sha = createHash('sha256').update(text).digest('hex');
+    s3.on(GetObjectCommand).resolvesOnce(body(text.slice(0, 100), { revision: '1', 'body-sha256': sha })).resolves(body(text, { revision: '1', 'body-sha256': sha }));
+    await expect(store().put(changed())).resolves.toBe('updated');
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 2);
+    expect((s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body as Buffer).toString('utf8')).toBe(text);
   });
 
   it('two racing updates: the one that loses the revision condition re-reads and finds its work done', async () => {
