@@ -112,7 +112,7 @@ export function enrichmentHash(article: Pick<Article, 'relevance' | 'takeaways'>
   return createHash('sha256').update(JSON.stringify([article.relevance, article.takeaways])).digest('hex');
 }
 
-/** The fingerprint of an article's text (title and content, or summary when there is no content). */
+/** The near-duplicate fingerprint of an article: of its content (or summary), with the title when that text is short. */
 export function articleFingerprint(article: Pick<Article, 'title' | 'content' | 'summary'>, config: NearDuplicateConfig = defaultNearDuplicateConfig): Fingerprint {
   return fingerprint({ title: article.title, text: article.content || article.summary }, config);
 }

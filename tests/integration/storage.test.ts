@@ -108,9 +108,12 @@ describe('exactly-once effect on at-least-once delivery', () => {
       { story: storyByKey('s4'), published: '2026-11-20T09:00:00Z' },
     ]);
     const outcomes: FeedOutcome[] = [];
+    // Each worker with its own client, as two Lambda containers would have.
+    const otherClient = new DynamoDBClient({ endpoint: aws.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     const workerA = ingestHandler(storesOn(s.names, aws.dynamo, aws.s3), fixedClock(T1), outcomes);
-    const workerB = ingestHandler(storesOn(s.names, new DynamoDBClient({ endpoint: aws.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }), aws.s3), fixedClock('2026-11-20T12:00:00.500Z'), outcomes);
+    const workerB = ingestHandler(storesOn(s.names, otherClient, aws.s3), fixedClock('2026-11-20T12:00:00.500Z'), outcomes);
     const results = await Promise.all([workerA(sqsEvent([beta()])), workerB(sqsEvent([beta()]))]);
+    otherClient.destroy();
     expect(results).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
     expect(outcomes.reduce((n, o) => n + o.stored, 0)).toBe(2);
     const listed = await queryAllSummaries(s);
