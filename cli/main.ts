@@ -2,7 +2,9 @@ import { describeError, WbnewsError } from '../functions/core/errors';
 import { classifyCommand } from './commands/classify';
 import { parseCommand } from './commands/parse';
 import { queryCommand } from './commands/query';
+import { reprocessCommand } from './commands/reprocess';
 import { runCommand } from './commands/run';
+import { serveCommand } from './commands/serve';
 import { showCommand } from './commands/show';
 import { takeawaysCommand } from './commands/takeaways';
 import { UsageError, type Io } from './io';
@@ -19,8 +21,10 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   parse: { run: parseCommand, summary: 'parse FILE... [--items]                    feed files through the pipeline, without storing' },
   classify: { run: classifyCommand, summary: 'classify < items.jsonl                     relevance and countries per item' },
   takeaways: { run: takeawaysCommand, summary: 'takeaways [--quotes] < articles.jsonl      key takeaways per article' },
-  query: { run: queryCommand, summary: 'query [--country CC] [--since ISO] [--until ISO] [--feed ID] [--limit N] [--data DIR]' },
+  query: { run: queryCommand, summary: 'query [--country CC] [--since ISO] [--until ISO] [--day DAY] [--feed ID] [--limit N] [--cursor T] [--data DIR]' },
   show: { run: showCommand, summary: 'show ID [--data DIR] [--pretty]            one stored article as JSON' },
+  reprocess: { run: reprocessCommand, summary: 'reprocess [--since ISO] [--feed ID] [--data DIR]   relevance and takeaways again over kept raw input' },
+  serve: { run: serveCommand, summary: 'serve [--data DIR] [--s3-port N] [--dynamodb-port N]   keep the emulators running for S3/DynamoDB tools' },
 };
 
 export function usage(): string {

@@ -66,13 +66,18 @@ export function progressLine(o: FeedOutcome): string {
   const moved = o.movedTo ? `; moved permanently to ${o.movedTo}` : '';
   if (o.outcome === 'failed') return `${head}  error ${o.error?.code ?? 'unknown'}: ${o.error?.message ?? ''}${o.nextDueAt ? `; next try ${o.nextDueAt}` : ''}`;
   if (o.outcome === 'unchanged') return `${head}  not modified since last run (${o.durationMs} ms)${moved}`;
-  return `${head}  ${String(o.format ?? '').padEnd(6)} items ${o.itemsSeen}, relevant ${o.relevant}, stored ${o.stored}, already known ${o.known} (${o.durationMs} ms)${moved}`;
+  return `${head}  ${String(o.format ?? '').padEnd(6)} items ${o.itemsSeen}, relevant ${o.relevant}, stored ${o.stored}${changes(o)}, already known ${o.known} (${o.durationMs} ms)${moved}`;
 }
 
 export function summaryLine(s: CycleSummary): string {
   return (
     `summary: feeds fetched ${s.fetched} / unchanged ${s.unchanged} / failed ${s.failed}` +
     `${s.skipped ? ` / skipped ${s.skipped}` : ''}; items seen ${s.itemsSeen}, relevant ${s.relevant}, ` +
-    `stored ${s.stored}, already known ${s.known}`
+    `stored ${s.stored}${changes(s)}, already known ${s.known}`
   );
+}
+
+/** Duplicates linked and revisions stored, shown only when there are any. */
+function changes(c: { readonly duplicates: number; readonly updated: number }): string {
+  return `${c.duplicates ? `, duplicates ${c.duplicates}` : ''}${c.updated ? `, updated ${c.updated}` : ''}`;
 }

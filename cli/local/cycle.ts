@@ -48,6 +48,8 @@ export interface CycleSummary {
   readonly itemsSeen: number;
   readonly relevant: number;
   readonly stored: number;
+  readonly duplicates: number;
+  readonly updated: number;
   readonly known: number;
   readonly retriedRecords: number;
 }
@@ -137,7 +139,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleResult> {
     retriedRecords += response.batchItemFailures.length;
   }
 
-  const sum = (key: 'itemsSeen' | 'relevant' | 'stored' | 'known'): number => outcomes.reduce((n, o) => n + o[key], 0);
+  const sum = (key: 'itemsSeen' | 'relevant' | 'stored' | 'duplicates' | 'updated' | 'known'): number => outcomes.reduce((n, o) => n + o[key], 0);
   return {
     outcomes,
     skipped: dispatched.skipped,
@@ -150,6 +152,8 @@ export async function runCycle(options: CycleOptions): Promise<CycleResult> {
       itemsSeen: sum('itemsSeen'),
       relevant: sum('relevant'),
       stored: sum('stored'),
+      duplicates: sum('duplicates'),
+      updated: sum('updated'),
       known: sum('known'),
       retriedRecords,
     },

@@ -33,29 +33,60 @@ export interface LocalAws {
   close(): Promise<void>;
 }
 
-function listen(server: Server): Promise<AddressInfo> {
+function listen(server: Server, port = 0): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server.address() as AddressInfo));
+    server.listen(port, '127.0.0.1', () => resolve(server.address() as AddressInfo));
   });
 }
 
-export async function startLocalAws(options: { dataDir?: string; s3Dir: string }): Promise<LocalAws> {
+function clientsFor(endpoints: LocalAws['endpoints']): { dynamo: DynamoDBClient; s3: S3Client } {
+  return {
+    dynamo: new DynamoDBClient({ endpoint: endpoints.dynamodb, region: REGION, credentials: CREDENTIALS }),
+    s3: new S3Client({ endpoint: endpoints.s3, region: REGION, credentials: CREDENTIALS, forcePathStyle: true }),
+  };
+}
+
+/** Clients for emulators another process runs (`wbnews serve`); close() closes only the clients. */
+export function connectLocalAws(endpoints: LocalAws['endpoints']): LocalAws {
+  const { dynamo, s3 } = clientsFor(endpoints);
+  return {
+    dynamo,
+    s3,
+    endpoints,
+    names: LOCAL_NAMES,
+    async close() {
+      dynamo.destroy();
+      s3.destroy();
+    },
+  };
+}
+
+export interface LocalAwsOptions {
+  readonly dataDir?: string;
+  readonly s3Dir: string;
+  /** Fixed ports (`wbnews serve`); 0 or absent: ephemeral. */
+  readonly ports?: { readonly dynamodb?: number; readonly s3?: number };
+}
+
+export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const dynamoPath = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
   if (dynamoPath) mkdirSync(dynamoPath, { recursive: true });
   mkdirSync(options.s3Dir, { recursive: true });
 
   const dynamoServer = dynalite({ path: dynamoPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const dynamoAddress = await listen(dynamoServer);
-  const s3Server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: options.s3Dir });
-  const s3Address = await s3Server.run();
+  const dynamoAddress = await listen(dynamoServer, options.ports?.dynamodb);
+  const s3Server = new S3rver({ address: '127.0.0.1', port: options.ports?.s3 ?? 0, silent: true, directory: options.s3Dir });
+  const s3Address = await s3Server.run().catch(async (error: unknown) => {
+    await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
+    throw error;
+  });
 
   const endpoints = {
     dynamodb: `http://127.0.0.1:${dynamoAddress.port}`,
     s3: `http://127.0.0.1:${s3Address.port}`,
   };
-  const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: REGION, credentials: CREDENTIALS });
-  const s3 = new S3Client({ endpoint: endpoints.s3, region: REGION, credentials: CREDENTIALS, forcePathStyle: true });
+  const { dynamo, s3 } = clientsFor(endpoints);
 
   await ensureTable(dynamo, articlesTableDefinition(LOCAL_NAMES.articlesTable));
   await ensureTable(dynamo, feedsTableDefinition(LOCAL_NAMES.feedsTable));
@@ -77,7 +108,8 @@ export async function startLocalAws(options: { dataDir?: string; s3Dir: string }
   };
 }
 
-async function ensureTable(dynamo: DynamoDBClient, definition: ReturnType<typeof articlesTableDefinition>): Promise<void> {
+/** Create a table unless it exists, and wait until it is ACTIVE. */
+export async function ensureTable(dynamo: DynamoDBClient, definition: ReturnType<typeof articlesTableDefinition>): Promise<void> {
   try {
     await dynamo.send(new CreateTableCommand(definition));
   } catch (error) {

@@ -32,7 +32,7 @@ export const INGEST_METRICS = {
   itemsRelevant: 'ItemsRelevant',
   /** New articles stored. */
   articlesStored: 'ArticlesStored',
-  /** Relevant items that were already stored (redelivery, or a feed re-serving old items). */
+  /** Relevant items not stored again: already stored (redelivery, a feed re-serving old items) or a copy of a stored story syndicated elsewhere. */
   duplicates: 'Duplicates',
   /** Time of the HTTP exchange of one feed fetch. */
   fetchLatency: 'FetchLatency',
@@ -77,7 +77,7 @@ export function outcomeMetrics(outcome: FeedOutcome): MetricPoint[] {
     count(m.itemsParsed, outcome.itemsSeen),
     count(m.itemsRelevant, outcome.relevant),
     count(m.articlesStored, outcome.stored),
-    count(m.duplicates, outcome.known),
+    count(m.duplicates, outcome.known + outcome.duplicates),
   ];
   if (outcome.fetchMs !== undefined) points.push({ name: m.fetchLatency, unit: 'Milliseconds', value: outcome.fetchMs });
   return points;

@@ -1,17 +1,89 @@
-import { gzipSync } from 'node:zlib';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { RawStore } from '../ingest/ports';
-import { rawObjectKey } from './keys';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { BadInputError } from '../core/errors';
+import type { FeedConfig } from '../core/model';
+import type { RawArchive, RawFeedBody, RawFeedSource, RawPage, RawStore } from '../ingest/ports';
+import { RAW_FEEDS_PREFIX, keyStamp, parseRawObjectKey, rawObjectKey, rawPageKey } from './keys';
 
-/** Raw feed bodies, gzip-compressed, under keys that sort by feed and fetch time (for replay). */
-export class S3RawStore implements RawStore {
+/**
+ * Raw input kept for replay: each changed feed body and each fetched full-text page,
+ * gzip-compressed, under keys that sort by feed and then fetch time (keys.ts). Each object
+ * carries what a replay needs in its metadata: the feed's id and configuration, the URL it was
+ * finally fetched from, the fetch time, and the sha256 of the uncompressed bytes. Bodies are
+ * sent as Buffers with a known length (s3rver cannot take a stream of unknown length).
+ */
+export class S3RawStore implements RawStore, RawArchive {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
   ) {}
 
-  async putFeedBody(feedId: string, fetchedAt: string, body: Uint8Array, contentType: string | undefined): Promise<string> {
+  async putFeedBody(feedId: string, fetchedAt: string, body: Uint8Array, contentType: string | undefined, source: RawFeedSource = {}): Promise<string> {
     const key = rawObjectKey(feedId, fetchedAt);
+    await this.putCompressed(key, body, contentType ?? 'application/xml', {
+      'feed-id': feedId,
+      'fetched-at': fetchedAt,
+      ...(source.finalUrl ? { 'final-url': encodeURI(source.finalUrl) } : {}),
+      ...(source.feed ? { feed: Buffer.from(JSON.stringify(source.feed)).toString('base64url') } : {}),
+    });
+    return key;
+  }
+
+  async putPage(feedId: string, articleId: string, fetchedAt: string, page: RawPage): Promise<string> {
+    const key = rawPageKey(feedId, fetchedAt, articleId);
+    await this.putCompressed(key, page.body, page.contentType ?? 'text/html', {
+      'feed-id': feedId,
+      'article-id': articleId,
+      'fetched-at': fetchedAt,
+      url: encodeURI(page.url),
+    });
+    return key;
+  }
+
+  async *listFeedBodies(options: { readonly since?: string; readonly feedId?: string } = {}): AsyncIterable<string> {
+    const prefix = options.feedId ? `${RAW_FEEDS_PREFIX}${options.feedId}/` : RAW_FEEDS_PREFIX;
+    const since = options.since ? keyStamp(options.since) : undefined;
+    let token: string | undefined;
+    do {
+      const out = await this.s3.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          ...(token ? { ContinuationToken: token } : {}),
+          // With one feed, start at `since`: keys of a feed sort by time.
+          ...(!token && since && options.feedId ? { StartAfter: `${prefix}${since}` } : {}),
+        }),
+      );
+      for (const object of out.Contents ?? []) {
+        const parsed = object.Key ? parseRawObjectKey(object.Key) : undefined;
+        if (!parsed || (since && parsed.stamp < since)) continue;
+        yield object.Key as string;
+      }
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async getFeedBody(key: string): Promise<RawFeedBody> {
+    const parsed = parseRawObjectKey(key);
+    if (!parsed) throw new BadInputError(`not a raw feed body key: ${key}`, { value: key });
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const compressed = await out.Body?.transformToByteArray();
+    if (!compressed) throw new BadInputError(`raw feed body ${key} is empty`, { value: key });
+    const meta = out.Metadata ?? {};
+    const feed = meta['feed'] ? decodeFeed(meta['feed'], key) : undefined;
+    return {
+      key,
+      feedId: meta['feed-id'] ?? parsed.feedId,
+      fetchedAt: meta['fetched-at'] ?? stampToIso(parsed.stamp),
+      bytes: gunzipSync(compressed),
+      contentType: out.ContentType,
+      ...(feed ? { feed } : {}),
+      ...(meta['final-url'] ? { finalUrl: decodeURI(meta['final-url']) } : {}),
+    };
+  }
+
+  private async putCompressed(key: string, body: Uint8Array, contentType: string, metadata: Record<string, string>): Promise<void> {
     const compressed = gzipSync(body);
     await this.s3.send(
       new PutObjectCommand({
@@ -19,11 +91,26 @@ export class S3RawStore implements RawStore {
         Key: key,
         Body: compressed,
         ContentLength: compressed.length,
-        ContentType: contentType ?? 'application/xml',
+        ContentType: contentType,
         ContentEncoding: 'gzip',
-        Metadata: { 'feed-id': feedId, 'fetched-at': fetchedAt },
+        Metadata: { ...metadata, 'body-sha256': createHash('sha256').update(body).digest('hex') },
       }),
     );
-    return key;
   }
+}
+
+function decodeFeed(value: string, key: string): FeedConfig {
+  try {
+    const feed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as FeedConfig;
+    if (typeof feed.id === 'string' && typeof feed.url === 'string') return feed;
+  } catch {
+    // fall through to the error below
+  }
+  throw new BadInputError(`raw feed body ${key}: metadata "feed" is not a feed configuration`, { value: value.slice(0, 80) });
+}
+
+/** "2026-11-20T10-00-00-000Z" (a key stamp) back to "2026-11-20T10:00:00.000Z". */
+function stampToIso(stamp: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z$/.exec(stamp);
+  return m ? `${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z` : stamp;
 }

@@ -37,7 +37,13 @@ function foldChar(ch: string): string {
   let out = '';
   for (const c of ch.normalize('NFKC').toLowerCase()) {
     const mapped = CYRILLIC[c] ?? SPECIAL[c];
-    out += mapped ?? c.normalize('NFD').replace(COMBINING, '');
+    if (mapped !== undefined) {
+      out += mapped;
+      continue;
+    }
+    // Strip the marks, then map what is left: "ǣ" decomposes to "æ" + macron, and must end as "ae"
+    // like "æ" itself does, or folding would not be idempotent.
+    for (const base of c.normalize('NFD').replace(COMBINING, '')) out += CYRILLIC[base] ?? SPECIAL[base] ?? base;
   }
   if (cache.size < 8192) cache.set(ch, out);
   return out;

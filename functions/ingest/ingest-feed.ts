@@ -3,9 +3,10 @@ import type { FetchOptions } from '../adapters/http-fetch';
 import { describeError, isFeedError } from '../core/errors';
 import type { ArticleDraft, FeedConfig, FeedFormat } from '../core/model';
 import { enrichArticle, normalizeFeed, readFeedDocument } from '../core/pipeline';
-import type { Classifier } from '../core/relevance/classify';
+import { classifierVersion, defaultClassifier, type Classifier } from '../core/relevance/classify';
 import type { ArticleStore, Clock, FeedState, FeedStateStore, Fetcher, Logger, RawStore } from './ports';
 import { nextDueAfterFailure, type BackoffPolicy } from './schedule';
+import { emptyStoreCounts, storeArticles } from './store-articles';
 
 export { DEFAULT_BACKOFF, nextDueAfterFailure, type BackoffPolicy } from './schedule';
 
@@ -35,7 +36,7 @@ export interface IngestDeps {
   readonly backoff?: BackoffPolicy;
   /**
    * For feeds configured with `fullText`, replace a new item's teaser with the text of its page.
-   * Called only for items not stored yet, before relevance and takeaways run.
+   * Called only for items not stored yet (or changed upstream), before relevance and takeaways run.
    */
   readonly fullText?: (draft: ArticleDraft, feed: FeedConfig) => Promise<ArticleDraft>;
   /** The relevance classifier; default: data/gazetteer.json with data/relevance.json's scope. */
@@ -50,7 +51,13 @@ export interface FeedOutcome {
   readonly itemsSeen: number;
   readonly relevant: number;
   readonly stored: number;
+  /** New items that are another feed's copy of a stored story (linked, not stored again). */
+  readonly duplicates: number;
+  /** Known items that changed upstream (stored as a new revision). */
+  readonly updated: number;
   readonly known: number;
+  /** Items refused by the article schema (a bug; logged). */
+  readonly invalid: number;
   readonly error?: { readonly code: string; readonly message: string };
   /** Time spent fetching the feed (the HTTP exchange only). */
   readonly fetchMs?: number;
@@ -71,7 +78,7 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
   const started = deps.clock.now();
   const fetchedAt = started.toISOString();
   const previous = await deps.feedStates.get(feed.id);
-  const counts = { itemsSeen: 0, relevant: 0, stored: 0, known: 0 };
+  const counts = { itemsSeen: 0, ...emptyStoreCounts() };
   const done = (outcome: FeedOutcome['outcome'], extra: Partial<FeedOutcome> = {}): FeedOutcome => ({
     feedId: feed.id,
     outcome,
@@ -122,25 +129,21 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
     const context = { feedId: feed.id, url: response.finalUrl };
     const document = await readFeedDocument(response.bytes, response.contentType, context);
     const recovered = document.parsed.recovered;
-    const rawRef = deps.raw ? await deps.raw.putFeedBody(feed.id, fetchedAt, response.bytes, response.contentType) : null;
+    const rawRef = deps.raw ? await deps.raw.putFeedBody(feed.id, fetchedAt, response.bytes, response.contentType, { feed, finalUrl: response.finalUrl }) : null;
     const drafts = normalizeFeed(document.parsed, { feed, feedUrl: response.finalUrl, fetchedAt, rawRef });
     counts.itemsSeen = drafts.length;
 
-    const known = await deps.articles.knownHashes(drafts.map((d) => d.id));
-    for (const draft of drafts) {
-      if (known.has(draft.id)) {
-        counts.relevant++;
-        counts.known++;
-        continue;
-      }
-      const full = feed.fullText && deps.fullText ? await deps.fullText(draft, feed) : draft;
-      const article = enrichArticle(full, deps.classifier);
-      if (!article.relevance.relevant) continue;
-      counts.relevant++;
-      const outcome = await deps.articles.put(article);
-      if (outcome === 'stored') counts.stored++;
-      else counts.known++;
-    }
+    const classifier = deps.classifier ?? defaultClassifier;
+    Object.assign(
+      counts,
+      await storeArticles(drafts, feed, {
+        articles: deps.articles,
+        logger: deps.logger,
+        fullText: deps.fullText,
+        enrich: (draft) => enrichArticle(draft, classifier),
+        classifierVersion: classifierVersion(classifier),
+      }),
+    );
     await deps.feedStates.put({ ...success, bodyHash, lastChangedAt: fetchedAt, recovered });
     deps.logger.info('feed ingested', { feedId: feed.id, format: document.format, charset: document.charset, ...(recovered ? { recovered } : {}), ...counts });
     return done('fetched', { format: document.format, charset: document.charset, ...reported, ...(recovered ? { recovered } : {}) });

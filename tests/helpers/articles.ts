@@ -29,7 +29,7 @@ export function sampleArticle(overrides: Partial<Article> = {}): Article {
       classifierVersion: 'test',
     },
     takeaways: { method: 'extractive', items: [{ text: 'Talks resumed in Brussels on Monday.', start: 0, end: 36 }] },
-    contentHash: 'hash-1',
+    contentHash: 'a1'.repeat(32),
     rawRef: null,
     ...overrides,
   };

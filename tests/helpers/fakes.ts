@@ -1,35 +1,70 @@
 import type { FetchResult } from '../../functions/adapters/http-fetch';
 import { FeedFetchError } from '../../functions/core/errors';
 import type { Article } from '../../functions/core/model';
-import type { ArticleQuery, ArticleStore, ArticleSummary, FeedState, FeedStateStore, Fetcher, PutOutcome } from '../../functions/ingest/ports';
+import type { ArticlePage, ArticleQuery, ArticleStore, ArticleSummary, FeedState, FeedStateStore, Fetcher, KnownItem, PutOptions, PutOutcome, StoredStory } from '../../functions/ingest/ports';
 
-/** In-memory stores with the same contracts as the DynamoDB/S3 adapters. */
+/**
+ * In-memory article store with the same outcomes as the DynamoDB/S3 adapter for one feed
+ * (new, unchanged, changed, not relevant); near-duplicate linking is the real adapter's job.
+ */
 export class MemoryArticleStore implements ArticleStore {
   readonly articles = new Map<string, Article>();
+  readonly records = new Map<string, KnownItem>();
   failPuts = false;
 
-  async knownHashes(ids: readonly string[]): Promise<Map<string, string>> {
+  async lookup(ids: readonly string[]): Promise<Map<string, KnownItem>> {
     return new Map(ids.flatMap((id) => {
-      const a = this.articles.get(id);
-      return a ? [[id, a.contentHash] as [string, string]] : [];
+      const r = this.records.get(id);
+      return r ? [[id, r] as [string, KnownItem]] : [];
     }));
   }
 
-  async put(article: Article): Promise<PutOutcome> {
+  async put(article: Article, options: PutOptions = {}): Promise<PutOutcome> {
     if (this.failPuts) throw new Error('storage unavailable');
-    if (this.articles.has(article.id)) return 'known';
-    this.articles.set(article.id, article);
-    return 'stored';
+    const itemHash = options.itemHash ?? article.contentHash;
+    const previous = this.records.get(article.id);
+    const relevant = article.relevance.relevant;
+    if (previous && previous.itemHash === itemHash && previous.relevant === relevant && previous.classifierVersion === article.relevance.classifierVersion) return 'known';
+    const hasObject = previous?.objectKey !== undefined || relevant;
+    this.records.set(article.id, {
+      id: article.id,
+      itemHash,
+      contentHash: article.contentHash,
+      revision: (previous?.revision ?? 0) + 1,
+      relevant,
+      classifierVersion: article.relevance.classifierVersion,
+      pending: false,
+      ...(hasObject ? { objectKey: article.id } : {}),
+    });
+    if (hasObject) this.articles.set(article.id, article);
+    if (previous?.objectKey !== undefined) return 'updated';
+    return relevant ? 'stored' : 'irrelevant';
   }
+
+  async complete(_id: string): Promise<void> {}
 
   async get(id: string): Promise<Article | undefined> {
     return this.articles.get(id);
   }
 
+  async story(id: string): Promise<StoredStory | undefined> {
+    const r = this.records.get(id);
+    const article = this.articles.get(id);
+    if (!r) return undefined;
+    return { requestedId: id, id, revision: r.revision, relevant: r.relevant, classifierVersion: r.classifierVersion, firstSeenAt: '', updatedAt: '', alsoSeenIn: [], ...(article ? { article } : {}) };
+  }
+
   async *query(_q: ArticleQuery): AsyncIterable<ArticleSummary> {
     for (const a of this.articles.values()) {
-      yield { id: a.id, title: a.title, url: a.url, feedId: a.feedId, publishedAt: a.publishedAt, countries: a.relevance.countries, score: a.relevance.score, objectKey: a.id };
+      if (!a.relevance.relevant) continue;
+      yield { id: a.id, title: a.title, url: a.url, feedId: a.feedId, publishedAt: a.publishedAt, countries: a.relevance.countries, score: a.relevance.score, objectKey: a.id, revision: this.records.get(a.id)?.revision ?? 1, alsoSeenIn: [] };
     }
+  }
+
+  async queryPage(q: ArticleQuery): Promise<ArticlePage> {
+    const items: ArticleSummary[] = [];
+    for await (const s of this.query(q)) items.push(s);
+    return { items };
   }
 }
 

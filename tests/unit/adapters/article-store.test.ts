@@ -1,47 +1,137 @@
-import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, PutItemCommand, QueryCommand, UpdateItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { createHash } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { S3DynamoArticleStore } from '../../../functions/adapters/article-store';
+import { ArticleSchemaError } from '../../../functions/adapters/article-schema';
+import { articleFingerprint, enrichmentHash, S3DynamoArticleStore } from '../../../functions/adapters/article-store';
+import { BadInputError } from '../../../functions/core/errors';
+import { bands } from '../../../functions/core/near-duplicate';
 import { sampleArticle } from '../../helpers/articles';
 
 const s3 = mockClient(S3Client);
 const dynamo = mockClient(DynamoDBClient);
-const noSleep = { attempts: 5, baseDelayMs: 1, sleep: async () => {} };
-const store = () => new S3DynamoArticleStore(new S3Client({}), new DynamoDBClient({}), { bucket: 'b', table: 't', retry: noSleep });
+const sleeps: number[] = [];
+const retry = { attempts: 5, baseDelayMs: 1, sleep: async (ms: number) => void sleeps.push(ms) };
+const store = () => new S3DynamoArticleStore(new S3Client({}), new DynamoDBClient({}), { bucket: 'b', table: 't', retry });
+const conditionalFailure = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+type Item = Record<string, AttributeValue>;
+
+/** The index records the mocked table holds, keyed by pk; GetItem/BatchGetItem read them. */
+let records: Map<string, Item>;
+// The two methods of the SDK's response stream that the store reads.
+const body = (text: string, metadata: Record<string, string> = {}): Partial<GetObjectCommandOutput> => ({
+  Body: { transformToByteArray: async () => new Uint8Array(Buffer.from(text)), transformToString: async () => text } as unknown as GetObjectCommandOutput['Body'],
+  Metadata: metadata,
+});
 
 beforeEach(() => {
   s3.reset();
   dynamo.reset();
+  sleeps.length = 0;
+  records = new Map();
+  dynamo.on(GetItemCommand).callsFake((input: { Key: Item }) => {
+    const item = records.get(input.Key['pk']?.S ?? '');
+    return item ? { Item: item } : {};
+  });
+  dynamo.on(BatchGetItemCommand).callsFake((input: { RequestItems: Record<string, { Keys: Item[] }> }) => ({
+    Responses: { t: (input.RequestItems['t']?.Keys ?? []).flatMap((k): Item[] => { const r = records.get(k['pk']?.S ?? ''); return r ? [r] : []; }) },
+  }));
+  dynamo.on(PutItemCommand).callsFake((input: { Item: Item }) => {
+    records.set(input.Item['pk']?.S ?? '', input.Item);
+    return {};
+  });
+  dynamo.on(QueryCommand).resolves({ Items: [] });
+  dynamo.on(BatchWriteItemCommand).resolves({});
+  dynamo.on(UpdateItemCommand).resolves({});
+  s3.on(PutObjectCommand).resolves({});
+  s3.on(ListObjectsV2Command).resolves({});
+  s3.on(DeleteObjectCommand).resolves({});
 });
 
-describe('S3DynamoArticleStore.put', () => {
-  it('writes the S3 object first (a Buffer with its length), then country items, then the conditional index item', async () => {
+/** A stored index record for `article`, as the store writes it. */
+function recordOf(article: ReturnType<typeof sampleArticle>, extra: Record<string, unknown> = {}): Item {
+  const fp = articleFingerprint(article);
+  return marshall(
+    {
+      pk: `ART#${article.id}`,
+      sk: 'ARTICLE',
+      id: article.id,
+      title: article.title,
+      url: article.url,
+      feedId: article.feedId,
+      publishedAt: article.publishedAt,
+      firstSeenAt: article.fetchedAt,
+      updatedAt: article.fetchedAt,
+      countries: [...article.relevance.countries],
+      score: article.relevance.score,
+      relevant: article.relevance.relevant,
+      itemHash: article.contentHash,
+      contentHash: article.contentHash,
+      enrichmentHash: enrichmentHash(article),
+      classifierVersion: article.relevance.classifierVersion,
+      schemaVersion: 1,
+      revision: 1,
+      rank: `${article.publishedAt}#${article.id}`,
+      fingerprint: fp.hash,
+      shingles: fp.shingles,
+      objectKey: `articles/dt=${article.publishedAt.slice(0, 10)}/${article.id}.json`,
+      alsoSeenIn: {},
+      ...extra,
+    },
+    { removeUndefinedValues: true },
+  );
+}
+
+describe('S3DynamoArticleStore.put: a new article', () => {
+  it('writes the S3 object (a Buffer of known length) first, then bands and country pointers, then the conditional index record', async () => {
     const order: string[] = [];
-    s3.on(PutObjectCommand).callsFake(() => { order.push('s3'); return {}; });
-    dynamo.on(BatchWriteItemCommand).callsFake(() => { order.push('countries'); return {}; });
-    dynamo.on(PutItemCommand).callsFake(() => { order.push('index'); return {}; });
-    dynamo.on(UpdateItemCommand).callsFake(() => { order.push('days'); return {}; });
+    const log = (entry: string) => {
+      order.push(entry);
+      return {};
+    };
+    s3.on(PutObjectCommand).callsFake((input: { Key: string }) => log(`s3 ${input.Key.split('/')[0]}`));
+    dynamo.on(BatchWriteItemCommand).callsFake(() => log('batch-write'));
+    dynamo.on(UpdateItemCommand).callsFake((input: { Key: Item; UpdateExpression: string }) => log(`update ${input.Key['pk']?.S} ${input.UpdateExpression}`));
+    dynamo.on(PutItemCommand).callsFake((input: { Item: Item }) => {
+      records.set(input.Item['pk']?.S ?? '', input.Item);
+      return log(`put ${input.Item['sk']?.S}`);
+    });
 
     const article = sampleArticle();
     await expect(store().put(article)).resolves.toBe('stored');
-    expect(order).toEqual(['s3', 'countries', 'index', 'days']);
+    expect(order).toEqual(['s3 articles', 'batch-write', 'update META ADD #days :day', 'put ARTICLE', `update ART#${article.id} REMOVE #pending`]);
 
-    const body = Buffer.from(JSON.stringify(article, null, 2));
+    const text = `${JSON.stringify(article)}\n`;
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
       Bucket: 'b',
       Key: `articles/dt=2026-11-20/${article.id}.json`,
-      ContentLength: body.length,
+      ContentLength: Buffer.byteLength(text),
       ContentType: 'application/json; charset=utf-8',
-      Metadata: { 'schema-version': '1' },
+      Metadata: { 'schema-version': '1', 'article-id': article.id, revision: '1', 'content-hash': article.contentHash, 'body-sha256': createHash('sha256').update(text).digest('hex') },
     });
     const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
     expect(Buffer.isBuffer(put?.Body)).toBe(true);
+    expect((put?.Body as Buffer).toString('utf8')).toBe(text);
 
-    const write = dynamo.commandCalls(BatchWriteItemCommand)[0]?.args[0].input;
-    const keys = write?.RequestItems?.['t']?.map((r) => [r.PutRequest?.Item?.['sk']?.S, r.PutRequest?.Item?.['countryKey']?.S]);
-    expect(keys).toEqual([['COUNTRY#XK', 'XK'], ['COUNTRY#RS', 'RS']]);
+    const fp = articleFingerprint(article);
+    const writes = dynamo.commandCalls(BatchWriteItemCommand)[0]?.args[0].input.RequestItems?.['t'] ?? [];
+    expect(writes.map((w) => [w.PutRequest?.Item?.['pk']?.S, w.PutRequest?.Item?.['sk']?.S])).toEqual([
+      ...bands(fp.hash).map((band) => [`SIM#${band}`, `2026-11-20T10:00:00.000Z#${article.id}`]),
+      [`ART#${article.id}`, 'COUNTRY#XK'],
+      [`ART#${article.id}`, 'COUNTRY#RS'],
+    ]);
+    expect(writes.at(-1)?.PutRequest?.Item).toEqual(marshall({ pk: `ART#${article.id}`, sk: 'COUNTRY#RS', countryKey: 'RS', publishedKey: `2026-11-20T10:00:00.000Z#${article.id}`, id: article.id }));
 
     expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
       TableName: 't',
@@ -52,74 +142,281 @@ describe('S3DynamoArticleStore.put', () => {
         dayKey: { S: '2026-11-20' },
         feedKey: { S: 'news' },
         publishedKey: { S: `2026-11-20T10:00:00.000Z#${article.id}` },
-        contentHash: { S: 'hash-1' },
+        objectKey: { S: `articles/dt=2026-11-20/${article.id}.json` },
+        revision: { N: '1' },
+        pending: { BOOL: true },
+        itemHash: { S: article.contentHash },
+        alsoSeenIn: { M: {} },
       }),
     });
   });
 
-  it('returns "known" when the index item already exists (a repeat run or a racing worker)', async () => {
-    s3.on(PutObjectCommand).resolves({});
-    dynamo.on(BatchWriteItemCommand).resolves({});
-    const conditional = Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
-    dynamo.on(PutItemCommand).rejects(conditional);
-    await expect(store().put(sampleArticle())).resolves.toBe('known');
-    expect(dynamo).not.toHaveReceivedCommand(UpdateItemCommand);
-  });
-
-  it('retries UnprocessedItems of the country batch with back-off', async () => {
-    s3.on(PutObjectCommand).resolves({});
-    const unprocessed = { t: [{ PutRequest: { Item: marshall({ pk: 'x', sk: 'COUNTRY#RS' }) } }] };
-    dynamo.on(BatchWriteItemCommand).resolvesOnce({ UnprocessedItems: unprocessed }).resolves({});
-    dynamo.on(PutItemCommand).resolves({});
-    dynamo.on(UpdateItemCommand).resolves({});
-    await store().put(sampleArticle());
-    expect(dynamo).toHaveReceivedCommandTimes(BatchWriteItemCommand, 2);
-    expect(dynamo.commandCalls(BatchWriteItemCommand)[1]?.args[0].input.RequestItems).toEqual(unprocessed);
-  });
-});
-
-describe('S3DynamoArticleStore.knownHashes', () => {
-  it('asks BatchGetItem for the index items and follows UnprocessedKeys', async () => {
-    dynamo
-      .on(BatchGetItemCommand)
-      .resolvesOnce({ Responses: { t: [marshall({ id: 'a', contentHash: 'h1' })] }, UnprocessedKeys: { t: { Keys: [marshall({ pk: 'ART#b', sk: 'ARTICLE' })] } } })
-      .resolves({ Responses: { t: [marshall({ id: 'b', contentHash: 'h2' })] } });
-    const known = await store().knownHashes(['a', 'b', 'a']);
-    expect([...known]).toEqual([['a', 'h1'], ['b', 'h2']]);
-    expect(dynamo).toHaveReceivedNthCommandWith(BatchGetItemCommand, 1, {
-      RequestItems: { t: { Keys: [marshall({ pk: 'ART#a', sk: 'ARTICLE' }), marshall({ pk: 'ART#b', sk: 'ARTICLE' })], ProjectionExpression: 'id, contentHash' } },
+  it('looks for near-duplicates band by band with consistent reads, within the time window', async () => {
+    const article = sampleArticle();
+    await store().put(article);
+    const queries = dynamo.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    const fp = articleFingerprint(article);
+    // Before the write (is it a copy?) and after it (did a racing copy commit meanwhile?).
+    expect(queries).toHaveLength(2 * bands(fp.hash).length);
+    expect(queries[0]).toEqual({
+      TableName: 't',
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: marshall({ ':pk': `SIM#${bands(fp.hash)[0]}`, ':from': '2026-11-13T10:00:00.000Z', ':to': '2026-11-27T10:00:00.000Z\uffff' }),
+      ConsistentRead: true,
     });
   });
+
+  it('follows LastEvaluatedKey through a band partition', async () => {
+    dynamo.on(QueryCommand).resolvesOnce({ Items: [], LastEvaluatedKey: marshall({ pk: 'SIM#0:1', sk: 'x' }) }).resolves({ Items: [] });
+    await store().put(sampleArticle());
+    expect(dynamo.commandCalls(QueryCommand).some((c) => c.args[0].input.ExclusiveStartKey?.['sk']?.S === 'x')).toBe(true);
+  });
+
+  it('a redelivery loses the condition, re-reads, finds the same content and stores nothing more: "known"', async () => {
+    const article = sampleArticle();
+    dynamo.on(PutItemCommand).callsFake(() => {
+      records.set(`ART#${article.id}`, recordOf(article));
+      throw conditionalFailure();
+    });
+    await expect(store().put(article, { previous: null })).resolves.toBe('known');
+    expect(dynamo).toHaveReceivedCommandTimes(PutItemCommand, 1);
+    expect(dynamo).toHaveReceivedCommandWith(GetItemCommand, { TableName: 't', Key: marshall({ pk: `ART#${article.id}`, sk: 'ARTICLE' }), ConsistentRead: true });
+    expect(dynamo).not.toHaveReceivedCommandWith(UpdateItemCommand, { UpdateExpression: 'REMOVE #pending' });
+  });
+
+  it('an item that is not relevant gets an index record only: no object, no index keys', async () => {
+    const article = sampleArticle({ relevance: { ...sampleArticle().relevance, relevant: false, countries: [], countryScores: {} } });
+    await expect(store().put(article, { previous: null })).resolves.toBe('irrelevant');
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+    const item = unmarshall(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input.Item ?? {});
+    expect(item).toMatchObject({ pk: `ART#${article.id}`, relevant: false, revision: 1, classifierVersion: 'test' });
+    expect(Object.keys(item)).not.toEqual(expect.arrayContaining(['dayKey']));
+    expect(item['objectKey']).toBeUndefined();
+    expect(item['feedKey']).toBeUndefined();
+  });
+
+  it('a copy of a story already stored (published earlier) is linked, not stored: no object, duplicateOf, listed in alsoSeenIn', async () => {
+    const original = sampleArticle({ id: 'u11111111111111111111111111111aa', url: 'https://other.example/a', feedId: 'other', publishedAt: '2026-11-20T09:00:00.000Z' });
+    records.set(`ART#${original.id}`, recordOf(original));
+    const fp = articleFingerprint(original);
+    dynamo.on(QueryCommand).resolves({ Items: [marshall({ pk: `SIM#${bands(fp.hash)[0]}`, sk: `${original.publishedAt}#${original.id}`, id: original.id, fingerprint: fp.hash, shingles: fp.shingles })] });
+
+    // The same title and text under another URL, in another feed, published later.
+    const copy = sampleArticle();
+    await expect(store().put(copy, { previous: null })).resolves.toBe('duplicate');
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+    const item = unmarshall(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input.Item ?? {});
+    expect(item).toMatchObject({ id: copy.id, duplicateOf: original.id, relevant: true });
+    expect(item['dayKey']).toBeUndefined();
+    expect(item['objectKey']).toBeUndefined();
+    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
+      TableName: 't',
+      Key: marshall({ pk: `ART#${original.id}`, sk: 'ARTICLE' }),
+      UpdateExpression: 'SET #also.#e0 = :e0',
+      ConditionExpression: 'attribute_exists(#also)',
+      ExpressionAttributeNames: { '#also': 'alsoSeenIn', '#e0': copy.id },
+      ExpressionAttributeValues: marshall({ ':e0': { feedId: 'news', url: copy.url, title: copy.title, publishedAt: copy.publishedAt } }),
+    });
+  });
+
+  it('a later-published story already stored becomes the copy of a new, earlier-published one (whichever arrived first)', async () => {
+    const later = sampleArticle({ id: 'uffffffffffffffffffffffffffffff0', url: 'https://other.example/a', feedId: 'other', publishedAt: '2026-11-20T11:00:00.000Z' });
+    records.set(`ART#${later.id}`, recordOf(later));
+    const fp = articleFingerprint(later);
+    dynamo.on(QueryCommand).resolves({ Items: [marshall({ pk: `SIM#${bands(fp.hash)[0]}`, sk: `${later.publishedAt}#${later.id}`, id: later.id, fingerprint: fp.hash, shingles: fp.shingles })] });
+
+    const earlier = sampleArticle();
+    await expect(store().put(earlier, { previous: null })).resolves.toBe('stored');
+    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
+      Key: marshall({ pk: `ART#${later.id}`, sk: 'ARTICLE' }),
+      UpdateExpression: 'SET #dup = :early REMOVE #v0, #v1, #v2, #obj',
+      ConditionExpression: 'attribute_not_exists(#dup) AND #rev = :rev',
+      ExpressionAttributeNames: { '#dup': 'duplicateOf', '#rev': 'revision', '#v0': 'dayKey', '#v1': 'feedKey', '#v2': 'publishedKey', '#obj': 'objectKey' },
+      ExpressionAttributeValues: marshall({ ':early': earlier.id, ':rev': 1 }),
+    });
+    expect(dynamo).toHaveReceivedCommandWith(BatchWriteItemCommand, {
+      RequestItems: { t: [{ DeleteRequest: { Key: marshall({ pk: `ART#${later.id}`, sk: 'COUNTRY#XK' }) } }, { DeleteRequest: { Key: marshall({ pk: `ART#${later.id}`, sk: 'COUNTRY#RS' }) } }] },
+    });
+    // A copy keeps no objects: its article object and its earlier versions go.
+    expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Bucket: 'b', Prefix: `versions/articles/${later.id}/` });
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'b', Key: `articles/dt=2026-11-20/${later.id}.json` });
+  });
+
+  it('refuses an article that does not match the schema, before any write', async () => {
+    const bad = { ...sampleArticle(), publishedAt: 'yesterday' };
+    await expect(store().put(bad)).rejects.toBeInstanceOf(ArticleSchemaError);
+    await expect(store().put(bad)).rejects.toThrowError(/\/publishedAt must match pattern/);
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+    expect(dynamo).not.toHaveReceivedCommand(PutItemCommand);
+  });
 });
 
-describe('S3DynamoArticleStore.query', () => {
-  it('queries the country index newest first and follows LastEvaluatedKey', async () => {
-    const row = (id: string) => marshall({ id, title: id, url: null, feedId: 'f', publishedAt: '2026-11-20T10:00:00.000Z', countries: ['XK'], score: 9, objectKey: `k/${id}` });
+describe('S3DynamoArticleStore.put: a known article that changed', () => {
+  const changed = () =>
+    sampleArticle({
+      content: 'Talks resumed in Brussels on Monday. A second round is planned.',
+      contentHash: 'c'.repeat(64),
+      fetchedAt: '2026-11-21T11:00:00.000Z',
+      relevance: { ...sampleArticle().relevance, countries: ['XK'], countryScores: { XK: 10 } },
+    });
+
+  it('keeps the previous object under versions/, overwrites it, then moves the record to the next revision on condition', async () => {
+    const original = sampleArticle();
+    records.set(`ART#${original.id}`, recordOf(original));
+    const previousText = `${JSON.stringify(original)}\n`;
+    s3.on(GetObjectCommand).resolves(body(previousText, { revision: '1', 'schema-version': '1' }));
+    const order: string[] = [];
+    s3.on(PutObjectCommand).callsFake((input: { Key: string }) => {
+      order.push(input.Key);
+      return {};
+    });
+    dynamo.on(UpdateItemCommand).callsFake((input: { Key: Item }) => {
+      order.push(`update ${input.Key['pk']?.S}`);
+      return {};
+    });
+
+    const article = changed();
+    await expect(store().put(article, { itemHash: article.contentHash })).resolves.toBe('updated');
+    expect(order).toEqual([`versions/articles/${article.id}/000001.json`, `articles/dt=2026-11-20/${article.id}.json`, 'update META', `update ART#${article.id}`]);
+
+    const version = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect((version?.Body as Buffer).toString('utf8')).toBe(previousText);
+    expect(version?.ContentLength).toBe(Buffer.byteLength(previousText));
+    expect(s3.commandCalls(PutObjectCommand)[1]?.args[0].input.Metadata).toMatchObject({ revision: '2' });
+
+    const update = dynamo.commandCalls(UpdateItemCommand).find((c) => c.args[0].input.Key?.['pk']?.S === `ART#${article.id}`)?.args[0].input;
+    expect(update?.ConditionExpression).toBe('revision = :prev AND attribute_not_exists(duplicateOf)');
+    const values = unmarshall(update?.ExpressionAttributeValues ?? {});
+    expect(values[':prev']).toBe(1);
+    const set = Object.fromEntries(Object.entries(update?.ExpressionAttributeNames ?? {}).map(([placeholder, name]) => [name, values[placeholder.replace('#', ':')]]));
+    expect(set).toMatchObject({ revision: 2, contentHash: 'c'.repeat(64), countries: ['XK'], dayKey: '2026-11-20', publishedKey: `2026-11-20T10:00:00.000Z#${article.id}`, updatedAt: '2026-11-21T11:00:00.000Z' });
+    // RS is no longer tagged: its pointer goes, after the commit.
+    expect(dynamo).toHaveReceivedCommandWith(BatchWriteItemCommand, { RequestItems: { t: [{ DeleteRequest: { Key: marshall({ pk: `ART#${article.id}`, sk: 'COUNTRY#RS' }) } }] } });
+  });
+
+  it('does not copy the object again when a crashed attempt already replaced it (its revision is ahead)', async () => {
+    const original = sampleArticle();
+    records.set(`ART#${original.id}`, recordOf(original));
+    s3.on(GetObjectCommand).resolves(body(JSON.stringify(changed()), { revision: '2' }));
+    await expect(store().put(changed())).resolves.toBe('updated');
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([`articles/dt=2026-11-20/${original.id}.json`]);
+  });
+
+  it('reads the object again when its body does not match the sha256 its writer recorded (a torn read)', async () => {
+    const original = sampleArticle();
+    records.set(`ART#${original.id}`, recordOf(original));
+    const text = `${JSON.stringify(original)}\n`;
+    const sha = createHash('sha256').update(text).digest('hex');
+    s3.on(GetObjectCommand).resolvesOnce(body(text.slice(0, 100), { revision: '1', 'body-sha256': sha })).resolves(body(text, { revision: '1', 'body-sha256': sha }));
+    await expect(store().put(changed())).resolves.toBe('updated');
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 2);
+    expect((s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body as Buffer).toString('utf8')).toBe(text);
+  });
+
+  it('two racing updates: the one that loses the revision condition re-reads and finds its work done', async () => {
+    const original = sampleArticle();
+    records.set(`ART#${original.id}`, recordOf(original));
+    s3.on(GetObjectCommand).resolves(body(JSON.stringify(original), { revision: '1' }));
+    const article = changed();
+    dynamo.on(UpdateItemCommand).callsFake((input: { Key: Item }) => {
+      if (input.Key['pk']?.S !== `ART#${article.id}`) return {};
+      records.set(`ART#${article.id}`, recordOf(article, { revision: 2 }));
+      throw conditionalFailure();
+    });
+    await expect(store().put(article)).resolves.toBe('known');
+  });
+});
+
+describe('S3DynamoArticleStore.lookup and batch retries', () => {
+  it('asks BatchGetItem (consistent) for the index records and follows UnprocessedKeys with back-off', async () => {
+    const a = sampleArticle({ id: 'u000000000000000000000000000000a' });
+    const b = sampleArticle({ id: 'u000000000000000000000000000000b' });
+    dynamo
+      .on(BatchGetItemCommand)
+      .resolvesOnce({ Responses: { t: [recordOf(a)] }, UnprocessedKeys: { t: { Keys: [marshall({ pk: `ART#${b.id}`, sk: 'ARTICLE' })], ConsistentRead: true } } })
+      .resolves({ Responses: { t: [recordOf(b, { duplicateOf: a.id, objectKey: undefined })] } });
+    const known = await store().lookup([a.id, b.id, a.id]);
+    expect([...known.keys()]).toEqual([a.id, b.id]);
+    expect(known.get(b.id)).toEqual({ id: b.id, itemHash: b.contentHash, contentHash: b.contentHash, revision: 1, relevant: true, classifierVersion: 'test', duplicateOf: a.id, pending: false });
+    expect(dynamo).toHaveReceivedNthCommandWith(BatchGetItemCommand, 1, {
+      RequestItems: { t: { Keys: [marshall({ pk: `ART#${a.id}`, sk: 'ARTICLE' }), marshall({ pk: `ART#${b.id}`, sk: 'ARTICLE' })], ConsistentRead: true } },
+    });
+    expect(dynamo).toHaveReceivedNthCommandWith(BatchGetItemCommand, 2, { RequestItems: { t: { Keys: [marshall({ pk: `ART#${b.id}`, sk: 'ARTICLE' })], ConsistentRead: true } } });
+    expect(sleeps).toEqual([2]);
+  });
+
+  it('retries UnprocessedItems of a batch write with growing delays, then gives up loudly', async () => {
+    const unprocessed = { t: [{ PutRequest: { Item: marshall({ pk: 'x', sk: 'COUNTRY#RS' }) } }] };
+    dynamo.on(BatchWriteItemCommand).resolves({ UnprocessedItems: unprocessed });
+    await expect(store().put(sampleArticle())).rejects.toThrowError('BatchWriteItem on t: items still unprocessed after 5 attempts');
+    expect(dynamo).toHaveReceivedCommandTimes(BatchWriteItemCommand, 5);
+    expect(dynamo.commandCalls(BatchWriteItemCommand)[1]?.args[0].input.RequestItems).toEqual(unprocessed);
+    expect(sleeps).toEqual([2, 4, 8, 16]);
+    expect(dynamo).not.toHaveReceivedCommand(PutItemCommand);
+  });
+});
+
+describe('S3DynamoArticleStore queries', () => {
+  const pointer = (id: string, at: string) => marshall({ pk: `ART#${id}`, sk: 'COUNTRY#XK', countryKey: 'XK', publishedKey: `${at}#${id}`, id });
+  const a = sampleArticle({ id: 'u000000000000000000000000000000a', publishedAt: '2026-11-20T12:00:00.000Z' });
+  const b = sampleArticle({ id: 'u000000000000000000000000000000b', publishedAt: '2026-11-20T08:00:00.000Z' });
+  const stale = sampleArticle({ id: 'u000000000000000000000000000000c', publishedAt: '2026-11-20T10:00:00.000Z' });
+  const visible = (x: typeof a) => recordOf(x, { dayKey: x.publishedAt.slice(0, 10), feedKey: x.feedId, publishedKey: `${x.publishedAt}#${x.id}` });
+
+  beforeEach(() => {
+    records.set(`ART#${a.id}`, visible(a));
+    records.set(`ART#${b.id}`, visible(b));
+    // c became a copy of another story: its pointer was left behind by a crash.
+    records.set(`ART#${stale.id}`, recordOf(stale, { duplicateOf: a.id, objectKey: undefined }));
     dynamo
       .on(QueryCommand)
-      .resolvesOnce({ Items: [row('a')], LastEvaluatedKey: marshall({ pk: 'ART#a' }) })
-      .resolves({ Items: [row('b')] });
+      .resolvesOnce({ Items: [pointer(a.id, a.publishedAt), pointer(stale.id, stale.publishedAt)], LastEvaluatedKey: pointer(stale.id, stale.publishedAt) })
+      .resolves({ Items: [pointer(b.id, b.publishedAt)] });
+  });
+
+  it('queries the country index newest first, follows LastEvaluatedKey, and drops pointers their record no longer backs', async () => {
     const out = [];
     for await (const s of store().query({ country: 'XK', since: '2026-11-01T00:00:00.000Z' })) out.push(s.id);
-    expect(out).toEqual(['a', 'b']);
+    expect(out).toEqual([a.id, b.id]);
     expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 1, {
       TableName: 't',
       IndexName: 'byCountry',
-      KeyConditionExpression: '#k = :k AND publishedKey BETWEEN :from AND :to',
-      ExpressionAttributeNames: { '#k': 'countryKey' },
+      KeyConditionExpression: '#k = :k AND #s BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#k': 'countryKey', '#s': 'publishedKey' },
       ExpressionAttributeValues: marshall({ ':k': 'XK', ':from': '2026-11-01T00:00:00.000Z', ':to': '9999\uffff' }),
       ScanIndexForward: false,
     });
-    expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 2, { ExclusiveStartKey: marshall({ pk: 'ART#a' }) });
+    expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 2, { ExclusiveStartKey: pointer(stale.id, stale.publishedAt) });
+  });
+
+  it('pages with a cursor: the next page starts after the last article returned', async () => {
+    const first = await store().queryPage({ country: 'XK', limit: 1 });
+    expect(first.items.map((s) => s.id)).toEqual([a.id]);
+    expect(first.cursor).toEqual(expect.any(String));
+    dynamo.on(QueryCommand).resolves({ Items: [pointer(b.id, b.publishedAt)] });
+    const second = await store().queryPage({ country: 'XK', limit: 1, cursor: first.cursor });
+    expect(second).toEqual({ items: [expect.objectContaining({ id: b.id })] });
+    expect(dynamo.commandCalls(QueryCommand).at(-1)?.args[0].input.ExclusiveStartKey).toEqual(
+      marshall({ pk: `ART#${a.id}`, sk: 'COUNTRY#XK', countryKey: 'XK', publishedKey: `${a.publishedAt}#${a.id}` }),
+    );
+  });
+
+  it('rejects a cursor from another query, or no cursor at all, with a typed error', async () => {
+    const { cursor } = await store().queryPage({ country: 'XK', limit: 1 });
+    await expect(store().queryPage({ feedId: 'news', limit: 1, cursor })).rejects.toBeInstanceOf(BadInputError);
+    await expect(store().queryPage({ country: 'XK', limit: 1, cursor: 'bm9wZQ' })).rejects.toThrowError('not a query cursor: "bm9wZQ"');
   });
 
   it('without a filter walks the stored days newest first and stops at the limit', async () => {
     dynamo.on(GetItemCommand).resolves({ Item: { pk: { S: 'META' }, sk: { S: 'DAYS' }, days: { SS: ['2026-11-01', '2026-11-03', '2026-11-02'] } } });
-    dynamo.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, { S: string }> }) => ({
-      Items: [marshall({ id: input.ExpressionAttributeValues[':d']?.S, title: 't', feedId: 'f', publishedAt: 'x', countries: [], score: 1, objectKey: 'k' })],
-    }));
+    dynamo.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, { S: string }> }) => {
+      const day = input.ExpressionAttributeValues[':k']?.S ?? '';
+      const x = sampleArticle({ id: `u${day.replace(/-/g, '').padEnd(31, '0')}`, publishedAt: `${day}T10:00:00.000Z` });
+      return { Items: [visible(x)] };
+    });
     const out = [];
-    for await (const s of store().query({ limit: 2 })) out.push(s.id);
+    for await (const s of store().query({ limit: 2 })) out.push(s.publishedAt.slice(0, 10));
     expect(out).toEqual(['2026-11-03', '2026-11-02']);
+    expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 1, { IndexName: 'byDay', ExpressionAttributeNames: { '#k': 'dayKey', '#s': 'publishedKey' } });
   });
 });

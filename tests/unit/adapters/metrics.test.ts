@@ -4,10 +4,10 @@ import { dispatchMetrics, INGEST_METRICS, outcomeMetrics, recordFailureMetrics }
 import { createPowertools, instrument, loggerPort, metricsSink } from '../../../functions/adapters/powertools';
 import type { FeedOutcome } from '../../../functions/ingest/ingest-feed';
 
-const fetched: FeedOutcome = { feedId: 'a', outcome: 'fetched', format: 'rss2', itemsSeen: 12, relevant: 4, stored: 3, known: 1, fetchMs: 231, durationMs: 410 };
+const fetched: FeedOutcome = { feedId: 'a', outcome: 'fetched', format: 'rss2', itemsSeen: 12, relevant: 4, stored: 3, known: 1, duplicates: 2, updated: 0, invalid: 0, fetchMs: 231, durationMs: 410 };
 
 describe('outcomeMetrics', () => {
-  it('maps a fetched feed to one point per metric, with its fetch latency', () => {
+  it('maps a fetched feed to one point per metric, with its fetch latency (Duplicates = already known + syndicated copies)', () => {
     expect(outcomeMetrics(fetched)).toEqual([
       { name: 'FeedsFetched', unit: 'Count', value: 1 },
       { name: 'FeedsUnchanged', unit: 'Count', value: 0 },
@@ -15,20 +15,20 @@ describe('outcomeMetrics', () => {
       { name: 'ItemsParsed', unit: 'Count', value: 12 },
       { name: 'ItemsRelevant', unit: 'Count', value: 4 },
       { name: 'ArticlesStored', unit: 'Count', value: 3 },
-      { name: 'Duplicates', unit: 'Count', value: 1 },
+      { name: 'Duplicates', unit: 'Count', value: 3 },
       { name: 'FetchLatency', unit: 'Milliseconds', value: 231 },
     ]);
   });
 
   it('counts an unchanged feed once and stores zeros, so sums stay exact', () => {
-    const points = outcomeMetrics({ feedId: 'b', outcome: 'unchanged', itemsSeen: 0, relevant: 0, stored: 0, known: 0, fetchMs: 40, durationMs: 45 });
+    const points = outcomeMetrics({ feedId: 'b', outcome: 'unchanged', itemsSeen: 0, relevant: 0, stored: 0, known: 0, duplicates: 0, updated: 0, invalid: 0, fetchMs: 40, durationMs: 45 });
     expect(Object.fromEntries(points.map((p) => [p.name, p.value]))).toEqual({
       FeedsFetched: 0, FeedsUnchanged: 1, FeedsFailed: 0, ItemsParsed: 0, ItemsRelevant: 0, ArticlesStored: 0, Duplicates: 0, FetchLatency: 40,
     });
   });
 
   it('has no latency point for a feed that failed before an answer', () => {
-    const points = outcomeMetrics({ feedId: 'c', outcome: 'failed', itemsSeen: 0, relevant: 0, stored: 0, known: 0, error: { code: 'timeout', message: 'x' }, durationMs: 15000 });
+    const points = outcomeMetrics({ feedId: 'c', outcome: 'failed', itemsSeen: 0, relevant: 0, stored: 0, known: 0, duplicates: 0, updated: 0, invalid: 0, error: { code: 'timeout', message: 'x' }, durationMs: 15000 });
     expect(points.find((p) => p.name === INGEST_METRICS.feedsFailed)?.value).toBe(1);
     expect(points.some((p) => p.name === INGEST_METRICS.fetchLatency)).toBe(false);
   });

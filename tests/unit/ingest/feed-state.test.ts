@@ -33,6 +33,10 @@ class CountingRawStore implements RawStore {
     this.puts++;
     return `raw/feeds/${feedId}/${fetchedAt}.xml.gz`;
   }
+  async putPage(feedId: string, articleId: string, fetchedAt: string): Promise<string> {
+    this.puts++;
+    return `raw/pages/${feedId}/${fetchedAt}/${articleId}.html.gz`;
+  }
 }
 
 function setup(answers: Answer[], clock = fixedClock(NOW)) {

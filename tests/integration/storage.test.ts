@@ -1,0 +1,270 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { articleProblems } from '../../functions/adapters/article-schema';
+import { enrichArticle } from '../../functions/core/pipeline';
+import type { ArticleDraft } from '../../functions/core/model';
+import type { FeedOutcome } from '../../functions/ingest/ingest-feed';
+import { reprocess, type ReprocessEvent } from '../../functions/ingest/reprocess';
+import { silentLogger } from '../../functions/ingest/ports';
+import { startLocalAws, type LocalAws } from '../../cli/local/emulators';
+import { startFeedServer, type FeedServer } from '../../cli/local/feed-server';
+import {
+  feedConfig,
+  fixedClock,
+  freshStores,
+  ingestHandler,
+  itemUrl,
+  listObjects,
+  queryAllSummaries,
+  sqsEvent,
+  storesOn,
+  storyByKey,
+  writeFeed,
+  type Stores,
+} from '../helpers/storage-harness';
+
+// The real ingest handler, article store and raw store on dynalite + s3rver, feeds served over
+// loopback HTTP. The demo server regenerates the feeds on each request (fresh lastBuildDate, no
+// validators), so every delivery parses the feed and reaches the per-item work.
+const FEEDS = ['alpha', 'beta', 'gamma', 'delta'];
+let aws: LocalAws;
+let server: FeedServer;
+let dir: string;
+const buckets: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wbnews-storage-'));
+  aws = await startLocalAws({ s3Dir: join(dir, 's3') });
+  server = await startFeedServer({ root: dir, dynamic: FEEDS.map((f) => `${f}.xml`) });
+});
+
+afterAll(async () => {
+  await aws?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function stores(): Promise<Stores> {
+  const s = await freshStores(aws);
+  buckets.push(s.names.bucket);
+  return s;
+}
+
+const T1 = '2026-11-20T12:00:00.000Z';
+const T2 = '2026-11-21T12:00:00.000Z';
+const alpha = () => feedConfig(server.baseUrl, 'alpha');
+const beta = () => feedConfig(server.baseUrl, 'beta');
+
+/** Every index record pointing at an object has that object, and every article object validates. */
+async function expectConsistent(s: Stores): Promise<void> {
+  const records = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await aws.dynamo.send(
+      new QueryCommand({ TableName: s.names.table, IndexName: 'byDay', KeyConditionExpression: 'dayKey = :d', ExpressionAttributeValues: marshall({ ':d': '2026-11-20' }), ...(startKey ? { ExclusiveStartKey: marshall(startKey) } : {}) }),
+    );
+    records.push(...(out.Items ?? []).map((i) => unmarshall(i)));
+    startKey = out.LastEvaluatedKey ? unmarshall(out.LastEvaluatedKey) : undefined;
+  } while (startKey);
+  for (const r of records) await expect(aws.s3.send(new HeadObjectCommand({ Bucket: s.names.bucket, Key: String(r['objectKey']) }))).resolves.toBeDefined();
+  for (const o of await listObjects(aws.s3, s.names.bucket, 'articles/')) expect(articleProblems(JSON.parse(o.body)), o.key).toEqual([]);
+}
+
+describe('exactly-once effect on at-least-once delivery', () => {
+  it('GIVEN one message delivered three times at once and again later THEN each relevant item is stored once', async () => {
+    const s = await stores();
+    writeFeed(dir, 'alpha', [
+      { story: storyByKey('s1'), published: '2026-11-20T08:00:00Z' },
+      { story: storyByKey('s2'), published: '2026-11-20T09:00:00Z' },
+      { story: storyByKey('s5'), published: '2026-11-20T10:00:00Z' },
+    ]);
+    const outcomes: FeedOutcome[] = [];
+    const handler = ingestHandler(s, fixedClock(T1), outcomes);
+    // Three deliveries in one batch: the handler runs them concurrently (racing on every item).
+    await expect(handler(sqsEvent([alpha(), alpha(), alpha()]))).resolves.toEqual({ batchItemFailures: [] });
+    // And a fourth, later (a redelivery after a visibility timeout).
+    await expect(handler(sqsEvent([alpha()]))).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(outcomes.reduce((n, o) => n + o.stored, 0)).toBe(2);
+    // The concurrent three all parsed the feed (the later one may find the body unchanged: the
+    // regenerated feed's build time has a resolution of one second).
+    expect(outcomes.slice(0, 3).map((o) => [o.outcome, o.itemsSeen, o.relevant])).toEqual(Array(3).fill(['fetched', 3, 2]));
+    const listed = await queryAllSummaries(s);
+    expect(listed.map((a) => a.url).sort()).toEqual([itemUrl('alpha', 's1'), itemUrl('alpha', 's2')]);
+    expect(listed.every((a) => a.revision === 1)).toBe(true);
+    expect((await listObjects(aws.s3, s.names.bucket, 'articles/')).map((o) => o.key)).toHaveLength(2);
+    await expectConsistent(s);
+  });
+
+  it('GIVEN two workers (separate handler instances) racing on the same feed THEN one article each', async () => {
+    const s = await stores();
+    writeFeed(dir, 'beta', [
+      { story: storyByKey('s3'), published: '2026-11-20T08:00:00Z' },
+      { story: storyByKey('s4'), published: '2026-11-20T09:00:00Z' },
+    ]);
+    const outcomes: FeedOutcome[] = [];
+    // Each worker with its own client, as two Lambda containers would have.
+    const otherClient = new DynamoDBClient({ endpoint: aws.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const workerA = ingestHandler(storesOn(s.names, aws.dynamo, aws.s3), fixedClock(T1), outcomes);
+    const workerB = ingestHandler(storesOn(s.names, otherClient, aws.s3), fixedClock('2026-11-20T12:00:00.500Z'), outcomes);
+    const results = await Promise.all([workerA(sqsEvent([beta()])), workerB(sqsEvent([beta()]))]);
+    otherClient.destroy();
+    expect(results).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(outcomes.reduce((n, o) => n + o.stored, 0)).toBe(2);
+    const listed = await queryAllSummaries(s);
+    expect(listed.map((a) => a.url).sort()).toEqual([itemUrl('beta', 's3'), itemUrl('beta', 's4')]);
+    for (const country of ['MK', 'AL']) expect(await queryAllSummaries(s, { country })).toHaveLength(1);
+    await expectConsistent(s);
+  });
+
+  it('GIVEN a crash between the S3 write and the index write THEN nothing points at a missing object, and the retry completes the pair', async () => {
+    const s = await stores();
+    writeFeed(dir, 'alpha', [{ story: storyByKey('s1'), published: '2026-11-20T08:00:00Z' }]);
+    // A client that fails the index write (PutItem of the ART#…/ARTICLE record) once.
+    const faulty = new DynamoDBClient({ endpoint: aws.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    let armed = true;
+    faulty.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Item?: { sk?: { S?: string } } };
+        if (armed && context.commandName === 'PutItemCommand' && input.Item?.sk?.S === 'ARTICLE') {
+          armed = false;
+          throw Object.assign(new Error('injected: the worker died here'), { name: 'InjectedFault' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectFault' },
+    );
+    const handler = ingestHandler(storesOn(s.names, faulty, aws.s3), fixedClock(T1));
+    const event = sqsEvent([alpha()]);
+    expect((await handler(event)).batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
+
+    // The object is there, but no record points at it: queries and show see nothing.
+    const objects = await listObjects(aws.s3, s.names.bucket, 'articles/');
+    expect(objects).toHaveLength(1);
+    const id = JSON.parse(objects[0]?.body ?? '{}').id as string;
+    expect(await queryAllSummaries(s)).toEqual([]);
+    expect(await s.articles.story(id)).toBeUndefined();
+
+    // SQS redelivers the message: the retry writes the same object again and commits the record.
+    expect((await handler(event)).batchItemFailures).toEqual([]);
+    expect((await queryAllSummaries(s)).map((a) => a.id)).toEqual([id]);
+    expect((await s.articles.story(id))?.revision).toBe(1);
+    expect(await listObjects(aws.s3, s.names.bucket, 'articles/')).toHaveLength(1);
+    faulty.destroy();
+    await expectConsistent(s);
+  });
+});
+
+describe('changes upstream and cross-feed duplicates', () => {
+  it('GIVEN an article that changes upstream THEN it is updated, its previous version kept under versions/, its revision counted', async () => {
+    const s = await stores();
+    writeFeed(dir, 'alpha', [{ story: storyByKey('s2'), published: '2026-11-20T08:00:00Z' }]);
+    await ingestHandler(s, fixedClock(T1))(sqsEvent([alpha()]));
+    writeFeed(dir, 'alpha', [{ story: storyByKey('s2'), edited: true, published: '2026-11-20T08:00:00Z' }]);
+    const outcomes: FeedOutcome[] = [];
+    await ingestHandler(s, fixedClock(T2), outcomes)(sqsEvent([alpha(), alpha()]));
+    expect(outcomes.reduce((n, o) => n + o.updated, 0)).toBe(1);
+
+    const [summary] = await queryAllSummaries(s);
+    expect(summary?.revision).toBe(2);
+    const story = await s.articles.story(summary?.id ?? '');
+    expect(story?.article?.content).toContain('eight days to sign');
+    expect(story?.article?.fetchedAt).toBe(T2);
+    const versions = await listObjects(aws.s3, s.names.bucket, 'versions/');
+    expect(versions.map((v) => v.key)).toEqual([`versions/articles/${summary?.id}/000001.json`]);
+    const previous = JSON.parse(versions[0]?.body ?? '{}');
+    expect(previous.fetchedAt).toBe(T1);
+    expect(previous.content).not.toContain('eight days to sign');
+    expect(articleProblems(previous)).toEqual([]);
+    expect(versions[0]?.metadata['revision']).toBe('1');
+  });
+
+  it.each([
+    ['the earlier-published copy arrives first', ['alpha', 'beta']],
+    ['the later-published copy arrives first', ['beta', 'alpha']],
+    ['both copies arrive at once', ['alpha+beta']],
+  ])('GIVEN the same story under two URLs in two feeds WHEN %s THEN it is stored once, linked both ways', async (_name, order) => {
+    const s = await stores();
+    // alpha published it first, so alpha's copy is the story, whatever the order of arrival.
+    writeFeed(dir, 'alpha', [{ story: storyByKey('s1'), published: '2026-11-20T08:00:00Z' }]);
+    writeFeed(dir, 'beta', [{ story: storyByKey('s1'), published: '2026-11-20T09:30:00Z' }, { story: storyByKey('s4'), published: '2026-11-20T09:00:00Z' }]);
+    const handler = ingestHandler(s, fixedClock(T1));
+    for (const step of order) await handler(sqsEvent(step.split('+').map((f) => feedConfig(server.baseUrl, f))));
+
+    const listed = await queryAllSummaries(s);
+    expect(listed.map((a) => a.url).sort()).toEqual([itemUrl('alpha', 's1'), itemUrl('beta', 's4')]);
+    const story = listed.find((a) => a.url === itemUrl('alpha', 's1'));
+    expect(story?.alsoSeenIn.map((a) => [a.feedId, a.url])).toEqual([['beta', itemUrl('beta', 's1')]]);
+    for (const country of ['XK', 'RS']) expect((await queryAllSummaries(s, { country })).map((a) => a.id)).toEqual([story?.id]);
+    expect((await queryAllSummaries(s, { feedId: 'beta' })).map((a) => a.url)).toEqual([itemUrl('beta', 's4')]);
+
+    const copyId = story?.alsoSeenIn[0]?.id ?? '';
+    const copy = await s.articles.story(copyId);
+    expect(copy).toMatchObject({ requestedId: copyId, id: story?.id, duplicateOf: story?.id });
+    expect(copy?.article?.url).toBe(itemUrl('alpha', 's1'));
+    // Stored once: one object per story under articles/.
+    expect((await listObjects(aws.s3, s.names.bucket, 'articles/')).map((o) => JSON.parse(o.body).url).sort()).toEqual([itemUrl('alpha', 's1'), itemUrl('beta', 's4')]);
+    await expectConsistent(s);
+  });
+});
+
+describe('wbnews reprocess over the kept raw input', () => {
+  it('GIVEN a classifier change THEN newly relevant items are added, others updated or withdrawn, and a second run changes nothing', async () => {
+    const s = await stores();
+    writeFeed(dir, 'delta', [
+      { story: storyByKey('s1'), published: '2026-11-20T08:00:00Z' },
+      { story: storyByKey('s2'), published: '2026-11-20T09:00:00Z' },
+      { story: storyByKey('s5'), published: '2026-11-20T10:00:00Z' },
+    ]);
+    const outcomes: FeedOutcome[] = [];
+    await ingestHandler(s, fixedClock(T1), outcomes)(sqsEvent([feedConfig(server.baseUrl, 'delta')]));
+    expect(outcomes[0]).toMatchObject({ itemsSeen: 3, relevant: 2, stored: 2 });
+
+    // Same classifier: nothing to do.
+    const deps = { raw: s.raw, articles: s.articles, logger: silentLogger };
+    expect(await reprocess({}, deps)).toMatchObject({ rawBodies: 1, items: 3, unchanged: 3, added: 0, updated: 0 });
+
+    // A "new gazetteer": Lisbon now counts (as Albania, to be visible), Montenegro no longer does.
+    const enrich = (draft: ArticleDraft) => {
+      const article = enrichArticle(draft);
+      const relevance = { ...article.relevance, classifierVersion: 'test-gazetteer-2' };
+      if (draft.title.includes('Lisbon')) return { ...article, relevance: { ...relevance, relevant: true, score: 9, countries: ['AL'], countryScores: { AL: 9 } } };
+      if (draft.title.includes('Montenegro')) return { ...article, relevance: { ...relevance, relevant: false, countries: [], countryScores: {} } };
+      return { ...article, relevance };
+    };
+    const events: ReprocessEvent[] = [];
+    const first = await reprocess({ since: '2026-11-20T00:00:00.000Z' }, { ...deps, enrich, classifierVersion: 'test-gazetteer-2' }, (e) => events.push(e));
+    expect(first).toMatchObject({ classifierVersion: 'test-gazetteer-2', items: 3, added: 1, updated: 1, withdrawn: 1, unchanged: 0 });
+    expect(events.map((e) => [e.title.split(' ')[0], e.change]).sort()).toEqual([['Flooding', 'added'], ['Montenegro', 'withdrawn'], ['Pristina', 'updated']]);
+
+    const listed = await queryAllSummaries(s);
+    expect(listed.map((a) => a.title.split(' ')[0]).sort()).toEqual(['Flooding', 'Pristina']);
+    expect(listed.find((a) => a.title.startsWith('Pristina'))?.revision).toBe(2);
+    expect((await queryAllSummaries(s, { country: 'ME' }))).toEqual([]);
+    expect((await queryAllSummaries(s, { country: 'AL' })).map((a) => a.title.split(' ')[0])).toEqual(['Flooding']);
+    const withdrawn = await s.articles.story(events.find((e) => e.change === 'withdrawn')?.id ?? '');
+    expect(withdrawn).toMatchObject({ relevant: false, revision: 2, classifierVersion: 'test-gazetteer-2' });
+    expect(withdrawn?.article?.relevance.relevant).toBe(false);
+
+    // Twice: nothing changes the second time, in the index or in S3.
+    const before = await listObjects(aws.s3, s.names.bucket, '');
+    const second = await reprocess({}, { ...deps, enrich, classifierVersion: 'test-gazetteer-2' });
+    expect(second).toMatchObject({ items: 3, unchanged: 3, added: 0, updated: 0, withdrawn: 0, reclassified: 0 });
+    expect(await listObjects(aws.s3, s.names.bucket, '')).toEqual(before);
+    await expectConsistent(s);
+  });
+
+  it('--since skips bodies fetched earlier', async () => {
+    const s = await stores();
+    writeFeed(dir, 'delta', [{ story: storyByKey('s3'), published: '2026-11-20T08:00:00Z' }]);
+    await ingestHandler(s, fixedClock(T1))(sqsEvent([feedConfig(server.baseUrl, 'delta')]));
+    const deps = { raw: s.raw, articles: s.articles, logger: silentLogger };
+    expect(await reprocess({ since: '2026-11-21T00:00:00.000Z' }, deps)).toMatchObject({ rawBodies: 0, items: 0 });
+    expect(await reprocess({ since: T1, feedId: 'delta' }, deps)).toMatchObject({ rawBodies: 1, items: 1, unchanged: 1 });
+  });
+});
