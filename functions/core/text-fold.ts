@@ -109,7 +109,9 @@ function foldUnits(text: string, withMap: boolean): number {
 /** Fold a text for comparison: NFKC, lower case, Cyrillic → Latin, diacritics removed. */
 export function fold(text: string): string {
   if (ASCII_ONLY.test(text)) return text.toLowerCase();
-  return toString(buffer, foldUnits(text, false));
+  // foldUnits may grow (replace) the shared buffer: read it only after the call.
+  const n = foldUnits(text, false);
+  return toString(buffer, n);
 }
 
 export interface FoldedText {
