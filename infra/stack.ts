@@ -264,7 +264,8 @@ export class WbnewsStack extends Stack {
 
     // ---- Least privilege -----------------------------------------------------------------
     // Each function gets exactly the calls its adapters make: on the tables themselves (no
-    // index access: neither Lambda queries), object writes under two prefixes, its own log
+    // index access: the ingest worker queries only the articles table's base key, for
+    // near-duplicate fingerprint bands), object access under named prefixes, its own log
     // group, and (the event source mapping adds these) receive/delete on the feed queue.
     dispatcherLogs.grantWrite(dispatcherRole);
     ingestLogs.grantWrite(ingestRole);
@@ -279,14 +280,29 @@ export class WbnewsStack extends Stack {
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:BatchWriteItem',
+      'dynamodb:Query',
     );
-    const objectPrefixes = ['articles/*', 'raw/*'];
-    grantOn(this.ingest, objectPrefixes.map((p) => this.bucket.arnForObjects(p)), 's3:PutObject');
+    // Writes: article JSON, earlier revisions, raw feed bodies and pages. Reads and deletes: an
+    // article's current object (copied to versions/ before an update; a racing loser's object
+    // is removed) and its kept versions. Listing only under those two prefixes, so a missing
+    // key reads as "not found" rather than "access denied".
+    const objectGrants: { prefix: string; actions: string[] }[] = [
+      { prefix: 'articles/*', actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'] },
+      { prefix: 'versions/*', actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'] },
+      { prefix: 'raw/*', actions: ['s3:PutObject'] },
+    ];
+    for (const { prefix, actions } of objectGrants) grantOn(this.ingest, [this.bucket.arnForObjects(prefix)], ...actions);
+    Grant.addToPrincipal({
+      grantee: this.ingest,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': ['articles/*', 'versions/articles/*'] } },
+    });
     const bucketId = this.getLogicalId(this.bucket.node.defaultChild as CfnBucket);
-    for (const prefix of objectPrefixes) {
+    for (const { prefix, actions } of objectGrants) {
       Validations.of(ingestRole).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}]`,
-        reason: `Object keys under ${prefix} are derived from article ids and fetch times at run time; the grant is PutObject only, under that prefix.`,
+        reason: `Object keys under ${prefix} are derived from article ids and fetch times at run time; the grant is ${actions.join(', ')} under that prefix only.`,
       });
     }
 

@@ -50,6 +50,7 @@ describe('cdk-nag AwsSolutions', () => {
       'Test/Athena/Results AwsSolutions::AwsSolutions-S1',
       'Test/IngestRole AwsSolutions::AwsSolutions-IAM5[Resource::<bucket>/articles/*]',
       'Test/IngestRole AwsSolutions::AwsSolutions-IAM5[Resource::<bucket>/raw/*]',
+      'Test/IngestRole AwsSolutions::AwsSolutions-IAM5[Resource::<bucket>/versions/*]',
       'Test/Monitoring/AlarmTopic AwsSolutions::AwsSolutions-SNS2',
     ]);
   });

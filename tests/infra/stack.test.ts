@@ -290,7 +290,7 @@ describe('IAM (least privilege)', () => {
     ]);
   });
 
-  it('lets the worker read/write its two tables, put objects under articles/ and raw/, consume the queue and write its logs, nothing else', () => {
+  it('lets the worker read/write its two tables (base keys only), keep article objects and their versions, put raw input, consume the queue and write its logs, nothing else', () => {
     const feeds = idOf(template, 'AWS::DynamoDB::Table', { KeySchema: [{ AttributeName: 'feedId', KeyType: 'HASH' }] });
     const articles = idOf(template, 'AWS::DynamoDB::Table', { KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }] });
     const bucket = idOf(template, 'AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } });
@@ -302,10 +302,17 @@ describe('IAM (least privilege)', () => {
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: ref(feeds) },
       {
         Effect: 'Allow',
-        Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Resource: ref(articles),
       },
-      { Effect: 'Allow', Action: 's3:PutObject', Resource: [under('articles'), under('raw')] },
+      { Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: [under('articles'), under('versions')] },
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: under('raw') },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: ref(bucket),
+        Condition: { StringLike: { 's3:prefix': ['articles/*', 'versions/articles/*'] } },
+      },
       {
         Effect: 'Allow',
         Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
