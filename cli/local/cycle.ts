@@ -109,6 +109,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleResult> {
 
   const outcomes: FeedOutcome[] = [];
   const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...options.fetchOptions };
+  const raw = new S3RawStore(aws.s3, aws.names.bucket);
   const ingest = createIngestHandler({
     fetch: fetchUrl,
     fetchOptions,
@@ -118,10 +119,11 @@ export async function runCycle(options: CycleOptions): Promise<CycleResult> {
       ssrf: { allowLoopback: options.allowLoopback ?? false },
       delayMs: options.fullTextDelayMs,
       logger,
+      raw,
     }),
     articles: new S3DynamoArticleStore(aws.s3, aws.dynamo, { bucket: aws.names.bucket, table: aws.names.articlesTable }),
     feedStates,
-    raw: new S3RawStore(aws.s3, aws.names.bucket),
+    raw,
     clock,
     logger,
     onOutcome: (outcome) => {

@@ -6,7 +6,7 @@ import { describeError } from '../core/errors';
 import { htmlToText } from '../core/html-text';
 import type { ArticleDraft, FeedConfig } from '../core/model';
 import { fold } from '../core/text-fold';
-import type { Fetcher, Logger } from '../ingest/ports';
+import type { Fetcher, Logger, RawStore } from '../ingest/ports';
 import type { FetchOptions } from './http-fetch';
 import { assertFetchableUrl, guardedAgents, type SsrfPolicy } from './ssrf-guard';
 
@@ -33,6 +33,8 @@ export interface FullTextOptions {
   readonly logger: Logger;
   /** For tests: the DNS lookup the guard uses. */
   readonly resolve?: Parameters<typeof guardedAgents>[1];
+  /** Keeps each fetched page as raw input for replay (S3RawStore.putPage); a page not kept is not used. */
+  readonly raw?: Pick<RawStore, 'putPage'>;
 }
 
 export type FullTextPort = (draft: ArticleDraft, feed: FeedConfig) => Promise<ArticleDraft>;
@@ -137,7 +139,10 @@ export function createFullTextFetcher(options: FullTextOptions): FullTextPort {
         options.logger.warn('full text skipped', { ...fields, code: 'no_article', chars: text?.length ?? 0, teaserChars: draft.content.length });
         return draft;
       }
-      options.logger.info('full text fetched', { ...fields, chars: text.length, teaserChars: draft.content.length, fetchMs: response.durationMs });
+      const rawKey = options.raw
+        ? await options.raw.putPage(feed.id, draft.id, draft.fetchedAt, { url: response.finalUrl, body: response.bytes, contentType: response.contentType })
+        : undefined;
+      options.logger.info('full text fetched', { ...fields, chars: text.length, teaserChars: draft.content.length, fetchMs: response.durationMs, ...(rawKey ? { rawKey } : {}) });
       return { ...draft, summary: draft.summary || draft.content, content: text };
     } catch (error) {
       const { code, message } = describeError(error);

@@ -23,6 +23,7 @@ const tools = createPowertools(SERVICES.ingest);
 const logger = loggerPort(tools.logger);
 const metrics = metricsSink(tools.metrics);
 const fetchOptions = fetchOptionsFromEnv();
+const raw = new S3RawStore(s3, bucket);
 
 // A deployment's relevance scope (context scopeCountries); unset means data/relevance.json's.
 const scope = process.env['RELEVANCE_SCOPE'];
@@ -33,10 +34,10 @@ const ingest = createIngestHandler({
   fetchOptions,
   backoff: backoffFromEnv(),
   // Article pages of `fullText` feeds: public addresses only (never loopback in the cloud).
-  fullText: createFullTextFetcher({ fetch: fetchUrl, fetchOptions, ssrf: { allowLoopback: false }, logger }),
+  fullText: createFullTextFetcher({ fetch: fetchUrl, fetchOptions, ssrf: { allowLoopback: false }, logger, raw }),
   articles: new S3DynamoArticleStore(s3, dynamo, { bucket, table: requireEnv('ARTICLES_TABLE') }),
   feedStates: new DynamoFeedStateStore(dynamo, requireEnv('FEEDS_TABLE')),
-  raw: new S3RawStore(s3, bucket),
+  raw,
   clock: systemClock,
   classifier,
   logger,

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import http from 'node:http';
 import type dns from 'node:dns';
 import type { AddressInfo } from 'node:net';
@@ -196,5 +198,13 @@ describe('a fullText feed in a local cycle (real handlers on dynalite + s3rver)'
     // The page that redirects to the metadata address kept its teaser: the item is not lost.
     const inward = stored.find((a) => a?.url?.endsWith('/to-metadata'));
     expect(inward?.content).toContain(TEASER);
+    // The page the text came from is kept as raw input (gzip), under the feed and the fetch time.
+    const pages = await aws.s3.send(new ListObjectsV2Command({ Bucket: aws.names.bucket, Prefix: 'raw/pages/teasers/' }));
+    const keys = (pages.Contents ?? []).map((o) => o.Key ?? '');
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(new RegExp(`^raw/pages/teasers/.+/${full?.id}\\.html\\.gz$`));
+    const page = await aws.s3.send(new GetObjectCommand({ Bucket: aws.names.bucket, Key: keys[0] }));
+    const html = gunzipSync(Buffer.from(await page.Body!.transformToByteArray())).toString('utf8');
+    expect(html).toContain(PARAGRAPHS[4]);
   });
 });
