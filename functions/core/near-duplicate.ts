@@ -30,6 +30,12 @@ export interface NearDuplicateConfig {
   readonly minShingles: number;
   /** Candidates are looked for among articles published this many days either side. */
   readonly windowDays: number;
+  /**
+   * The title is left out of the fingerprint only when the text has at least this many words.
+   * Shorter texts are teasers and leads: two different articles can share one (a feed's stock
+   * description, a syndicated lead under a new story), and a false match would hide a story.
+   */
+  readonly titleFreeWords: number;
 }
 
 export interface Fingerprint {
@@ -50,7 +56,7 @@ export function validateNearDuplicateConfig(doc: unknown, where = 'near-duplicat
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`"${key}" must be an integer from ${min} to ${max}`, v);
     return v as number;
   };
-  const unknown = Object.keys(c).filter((k) => !['$comment', 'shingleWords', 'maxDistance', 'minShingles', 'windowDays'].includes(k));
+  const unknown = Object.keys(c).filter((k) => !['$comment', 'shingleWords', 'maxDistance', 'minShingles', 'windowDays', 'titleFreeWords'].includes(k));
   if (unknown.length > 0) fail(`unknown key "${unknown[0]}"`, unknown[0]);
   return {
     shingleWords: int('shingleWords', 1, 8),
@@ -58,6 +64,7 @@ export function validateNearDuplicateConfig(doc: unknown, where = 'near-duplicat
     maxDistance: int('maxDistance', 0, 15),
     minShingles: int('minShingles', 1, 1000),
     windowDays: int('windowDays', 0, 365),
+    titleFreeWords: int('titleFreeWords', 1, 10_000),
   };
 }
 
@@ -94,12 +101,13 @@ export function words(text: string): string[] {
 
 /**
  * The fingerprint of an article: of its text (content, or summary when it has no content) when
- * that is long enough to judge by, else of its title and text. The title is left out of longer
- * texts because syndication rewrites headlines far more often than bodies. Pure and deterministic.
+ * that has at least `titleFreeWords` words, else of its title and text. The title is left out of
+ * long texts because syndication rewrites headlines far more often than bodies; it stays in short
+ * ones, where the text alone does not tell two articles apart. Pure and deterministic.
  */
 export function fingerprint(input: { readonly title: string; readonly text: string }, config: NearDuplicateConfig = defaultNearDuplicateConfig): Fingerprint {
   const body = words(input.text);
-  const tokens = body.length >= config.minShingles + config.shingleWords - 1 ? body : words(`${input.title}\n${input.text}`);
+  const tokens = body.length >= Math.max(config.titleFreeWords, config.minShingles + config.shingleWords - 1) ? body : words(`${input.title}\n${input.text}`);
   const k = config.shingleWords;
   const votes = new Int32Array(64);
   let shingles = 0;

@@ -70,4 +70,13 @@ describe('near-duplicate fingerprints', () => {
     expect(bad).toThrowError('data/near-duplicate.json: "maxDistance" must be an integer from 0 to 15 (got 40)');
     expect(() => validateNearDuplicateConfig({ ...defaultNearDuplicateConfig, window: 3 })).toThrowError(/unknown key "window"/);
   });
+  it('GIVEN two items of one feed with the same short teaser and different headlines THEN they are different stories', () => {
+    const teaser = 'Kosovo and Serbia agreed to set up a joint commission on missing persons. Kosovo Serbia.';
+    const a = fingerprint({ title: 'Kosovo and Serbia: talks resume in Brussels', text: teaser });
+    const b = fingerprint({ title: 'Montenegro opens a new border crossing with Albania', text: teaser });
+    expect(isNearDuplicate(a, b)).toBe(false);
+    // A long text is judged by itself: a new headline does not make it another story.
+    const body = Array.from({ length: 12 }, (_, i) => `Sentence ${i} of the same wire story about the talks in Brussels.`).join(' ');
+    expect(isNearDuplicate(fingerprint({ title: 'Talks resume', text: body }), fingerprint({ title: 'A wholly new headline', text: body }))).toBe(true);
+  });
 });
