@@ -1,35 +1,16 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articleProblems } from '../../functions/adapters/article-schema';
 import { serveCommand } from '../../cli/commands/serve';
-import { main } from '../../cli/main';
-import type { Io } from '../../cli/io';
+import { memoryIo, wbnews } from '../helpers/cli';
 
 // query, show, reprocess and serve on a data directory filled by `wbnews run` (demo feeds).
 let data: string;
-
-function io(): Io & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { stdin: Readable.from(['']), stdout, stderr, out: () => out, err: () => err };
-}
-
-async function wbnews(args: string[]) {
-  const streams = io();
-  const code = await main(args, streams);
-  const lines = streams.out().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { code, lines, err: streams.err() };
-}
 
 beforeAll(async () => {
   data = mkdtempSync(join(tmpdir(), 'wbnews-cli-storage-'));
@@ -93,7 +74,7 @@ describe('wbnews reprocess', () => {
 
 describe('wbnews serve', () => {
   it('keeps the emulators up for standard S3 and DynamoDB clients, and other wbnews commands use them meanwhile', async () => {
-    const streams = io();
+    const streams = memoryIo();
     let stop = (): void => {};
     const until = new Promise<void>((resolve) => (stop = resolve));
     const serving = serveCommand(['--data', data, '--s3-port', '0', '--dynamodb-port', '0'], streams, until);

@@ -1,17 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main';
+import { wbnews, type CliResult } from '../helpers/cli';
 
-async function takeaways(stdin: string, args: string[] = []): Promise<{ code: number; lines: Record<string, unknown>[]; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(['takeaways', ...args], { stdin: Readable.from([stdin]), stdout, stderr });
-  return { code, err, lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+async function takeaways(stdin: string, args: string[] = []): Promise<CliResult> {
+  return wbnews(['takeaways', ...args], stdin);
 }
 
 // The seed article's HTML as the demo feed carries it.

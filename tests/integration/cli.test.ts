@@ -1,27 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main';
+import { wbnews } from '../helpers/cli';
 
 const DEMO = fileURLToPath(new URL('../../feeds/demo/', import.meta.url));
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-async function wbnews(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string; lines: Record<string, unknown>[] }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(args, { stdin: Readable.from([stdin]), stdout, stderr });
-  const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { code, out, err, lines };
-}
 
 describe('wbnews command line', () => {
   it('parse: one line per file, typed errors for bad files, never a crash', async () => {
