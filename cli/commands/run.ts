@@ -29,15 +29,18 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     },
   });
   const json = values.json || !(io.stdout as NodeJS.WriteStream).isTTY;
-  let server: FeedServer | undefined;
-  const feeds = values.feeds
-    ? loadFeedsFile(values.feeds)
-    : await (async () => {
-        server = await startFeedServer({ root: DEMO_DIR, dynamic: DEMO_DYNAMIC });
-        return loadFeedsFile(`${DEMO_DIR}feeds.json`, server.baseUrl);
-      })();
+  // A feeds file is read before anything starts, so a bad one costs nothing to clean up.
+  const fileFeeds = values.feeds ? loadFeedsFile(values.feeds) : undefined;
+  // The data directory next: when it cannot be opened (a file in the way, another process
+  // holding it) nothing else has started, and the process can exit at once.
   const { aws, dir } = await openDataDir(values.data, false);
+  let server: FeedServer | undefined;
   try {
+    let feeds = fileFeeds;
+    if (!feeds) {
+      server = await startFeedServer({ root: DEMO_DIR, dynamic: DEMO_DYNAMIC });
+      feeds = loadFeedsFile(`${DEMO_DIR}feeds.json`, server.baseUrl);
+    }
     io.stderr.write(`wbnews run: ${feeds.length} feed(s)${server ? ` (demo feeds on ${server.baseUrl})` : ''}, data in ${dir}\n`);
     const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
     const result = await runCycle({
@@ -56,8 +59,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     if (json) writeJson(io, { type: 'summary', ...result.summary });
     return result.summary.retriedRecords > 0 ? 1 : 0;
   } finally {
-    await aws.close();
     await server?.close();
+    await aws.close();
   }
 }
 
