@@ -50,6 +50,9 @@ export function userAgentFor(contactUrl: string = DEFAULT_CONTACT_URL): string {
   return `${PROJECT_USER_AGENT} (+${contactUrl}; Western Balkans news monitor)`;
 }
 
+/** The range a total fetch timeout may take (FETCH_TIMEOUT_MS, `wbnews run --timeout-ms`), in ms. */
+export const FETCH_TIMEOUT_RANGE = { min: 1000, max: 900_000 } as const;
+
 export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
   timeoutMs: 15_000,
   connectTimeoutMs: 5_000,
