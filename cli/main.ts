@@ -18,7 +18,7 @@ type Command = (argv: string[], io: Io) => Promise<number>;
 
 export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   run: { run: runCommand, summary: 'run [--feeds FILE] [--data DIR] [--json] [--timeout-ms N] [--force] [--allow-loopback]   one full ingest cycle on local emulators' },
-  parse: { run: parseCommand, summary: 'parse FILE... [--items]                    feed files through the pipeline, without storing' },
+  parse: { run: parseCommand, summary: 'parse FILE... [--items] [--feed-id ID] [--content-type TYPE] [--url URL]   feed files through the pipeline, without storing' },
   classify: { run: classifyCommand, summary: 'classify < items.jsonl                     relevance and countries per item' },
   takeaways: { run: takeawaysCommand, summary: 'takeaways [--quotes] < articles.jsonl      key takeaways per article' },
   query: { run: queryCommand, summary: 'query [--country CC] [--since ISO] [--until ISO] [--day DAY] [--feed ID] [--limit N] [--cursor T] [--data DIR]' },
