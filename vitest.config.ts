@@ -10,6 +10,9 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/corpora/**', 'node_modules/**'],
     setupFiles: ['tests/setup.ts'],
+    // A test in which no expect() ran fails: nothing passes by accident (fast-check properties
+    // assert with expect() inside, not by returning a boolean).
+    expect: { requireAssertions: true },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

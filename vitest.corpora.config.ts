@@ -7,6 +7,9 @@ export default defineConfig({
   test: {
     include: ['tests/corpora/**/*.test.ts'],
     setupFiles: ['tests/setup.ts'],
+    // A test in which no expect() ran fails: nothing passes by accident (fast-check properties
+    // assert with expect() inside, not by returning a boolean).
+    expect: { requireAssertions: true },
     testTimeout: 600_000,
     hookTimeout: 600_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -26,13 +26,20 @@ export interface JsonLine {
   readonly error?: string;
 }
 
-/** Each non-empty stdin line parsed as a JSON object; a bad line yields an error, not a crash. */
+/**
+ * Each stdin line parsed as a JSON object; a bad line yields an error, not a crash. A blank line
+ * is a bad line too (not skipped): a command answers every input line, so output line N always
+ * belongs to input line N.
+ */
 export async function* readJsonLines(stream: Readable): AsyncGenerator<JsonLine> {
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
   let line = 0;
   for await (const text of rl) {
     line++;
-    if (!text.trim()) continue;
+    if (!text.trim()) {
+      yield { line, error: `line ${line}: blank line, expected a JSON object` };
+      continue;
+    }
     try {
       const value: unknown = JSON.parse(text);
       if (!value || typeof value !== 'object' || Array.isArray(value)) {

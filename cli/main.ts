@@ -17,8 +17,8 @@ import { UsageError, type Io } from './io';
 type Command = (argv: string[], io: Io) => Promise<number>;
 
 export const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  run: { run: runCommand, summary: 'run [--feeds FILE] [--data DIR] [--json]   one full ingest cycle on local emulators' },
-  parse: { run: parseCommand, summary: 'parse FILE... [--items]                    feed files through the pipeline, without storing' },
+  run: { run: runCommand, summary: 'run [--feeds FILE] [--data DIR] [--json] [--timeout-ms N] [--force] [--allow-loopback]   one full ingest cycle on local emulators' },
+  parse: { run: parseCommand, summary: 'parse FILE... [--items] [--feed-id ID] [--content-type TYPE] [--url URL]   feed files through the pipeline, without storing' },
   classify: { run: classifyCommand, summary: 'classify < items.jsonl                     relevance and countries per item' },
   takeaways: { run: takeawaysCommand, summary: 'takeaways [--quotes] < articles.jsonl      key takeaways per article' },
   query: { run: queryCommand, summary: 'query [--country CC] [--since ISO] [--until ISO] [--day DAY] [--feed ID] [--limit N] [--cursor T] [--data DIR]' },
@@ -49,7 +49,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`wbnews ${name}: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof WbnewsError || (error instanceof TypeError && (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')) {
+    // parseArgs' own complaints (unknown option, missing or ambiguous value) are usage errors too.
+    if (error instanceof WbnewsError || (error instanceof TypeError && String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_'))) {
       io.stderr.write(`wbnews ${name}: ${error.message}\n`);
       return 2;
     }

@@ -1,19 +1,27 @@
 import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { BadInputError, describeError, FeedFetchError } from '../../functions/core/errors';
+import { FEED_ID_PATTERN } from '../../functions/core/feeds-config';
 import { enrichArticle, normalizeFeed, readFeedDocument } from '../../functions/core/pipeline';
 import { UsageError, writeJson, type Io } from '../io';
 
 /**
- * `wbnews parse FILE... [--items] [--content-type TYPE] [--url URL]`: each file through
- * decode → parse → normalize → relevance → takeaways, without storing, all in this one process.
- * One line per file: {file, ok: true, format, charset, items, relevant[, recovered]} or
- * {file, ok: false, error: {code, message}}; with --items, one line per item instead (the
- * article record that would be stored, plus "file"). Gzip files (raw snapshots) are inflated.
- * Never stops on a bad file; exit 0.
+ * `wbnews parse FILE... [--items] [--feed-id ID] [--content-type TYPE] [--url URL]`: each file
+ * through decode → parse → normalize → relevance → takeaways, without storing, all in this one
+ * process. One line per file: {file, ok: true, feedId, format, charset, items, relevant[, recovered]}
+ * or {file, ok: false, error: {code, message}}; with --items, one line per item instead (the
+ * article record that would be stored, plus "file") — and a file that yields no item line (an
+ * error, or a feed with no items) still gets its one per-file line, so every file is answered.
+ * Gzip files (raw snapshots) are inflated. Never stops on a bad file; exit 0.
+ *
+ * The feed id matters for items without a link, whose ids hash it with the guid (or title and
+ * date): to get the ids the ingest worker stored, it must be the feed's id. `--feed-id` sets it;
+ * by default it is read from a raw snapshot's path (`.../raw/feeds/<feedId>/<time>.xml.gz`, as
+ * in S3 or the local data directory), else made from the file name (`balkan-wire.xml` →
+ * "balkan-wire").
  */
 
 /** Files larger than this are refused (a feed is a few MB; this is four times the fetch cap). */
@@ -43,17 +51,34 @@ async function readFeedFile(file: string): Promise<Uint8Array> {
   }
 }
 
+/** The feed id a file stands for, when --feed-id is not given (see above). */
+export function feedIdForFile(file: string): string {
+  const path = file.split(sep).join('/');
+  const raw = /(?:^|\/)raw\/feeds\/([a-z0-9][a-z0-9-]{0,62})\/[^/]+$/.exec(path);
+  if (raw?.[1]) return raw[1];
+  const stem = basename(path)
+    .toLowerCase()
+    .replace(/\._s3rver_object$/, '')
+    .replace(/(\.(gz|xml|rss|atom|rdf|feed|txt))+$/, '');
+  const id = stem.replace(/[^a-z0-9]+/g, '-').replace(/^-+/, '').slice(0, 63).replace(/-+$/, '');
+  return id || 'file';
+}
+
 export async function parseCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { items: { type: 'boolean', default: false }, 'content-type': { type: 'string' }, url: { type: 'string' } },
+    options: { items: { type: 'boolean', default: false }, 'feed-id': { type: 'string' }, 'content-type': { type: 'string' }, url: { type: 'string' } },
   });
   if (positionals.length === 0) {
-    io.stderr.write('usage: wbnews parse FILE... [--items] [--content-type TYPE] [--url URL]\n');
+    io.stderr.write('usage: wbnews parse FILE... [--items] [--feed-id ID] [--content-type TYPE] [--url URL]\n');
     return 2;
   }
   if (values.url !== undefined && !/^https?:\/\/\S+$/.test(values.url)) throw new UsageError(`--url must be an http(s) URL (got ${JSON.stringify(values.url)})`);
+  const feedIdOption = values['feed-id'];
+  if (feedIdOption !== undefined && !FEED_ID_PATTERN.test(feedIdOption)) {
+    throw new UsageError(`--feed-id must be a feed id as in the feeds file: lower-case letters, digits and dashes, 1-63 (got ${JSON.stringify(feedIdOption)})`);
+  }
   let failed = 0;
   const fetchedAt = new Date().toISOString();
   for (const file of positionals) {
@@ -61,14 +86,16 @@ export async function parseCommand(argv: string[], io: Io): Promise<number> {
       const bytes = await readFeedFile(file);
       const feedUrl = values.url ?? pathToFileURL(file).toString();
       const document = await readFeedDocument(bytes, values['content-type'], { feedId: basename(file), url: feedUrl });
-      const drafts = normalizeFeed(document.parsed, { feed: { id: 'file', url: feedUrl, name: basename(file) }, feedUrl, fetchedAt });
+      const feedId = feedIdOption ?? feedIdForFile(file);
+      const drafts = normalizeFeed(document.parsed, { feed: { id: feedId, url: feedUrl, name: basename(file) }, feedUrl, fetchedAt });
       const articles = drafts.map((draft) => enrichArticle(draft));
-      if (values.items) {
+      if (values.items && articles.length > 0) {
         for (const article of articles) writeJson(io, { file, ...article });
       } else {
         writeJson(io, {
           file,
           ok: true,
+          feedId,
           format: document.format,
           charset: document.charset,
           items: articles.length,

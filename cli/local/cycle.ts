@@ -37,6 +37,17 @@ export interface CycleOptions {
   readonly allowLoopback?: boolean;
   /** Pause between two article-page requests to the same host (default 1000 ms). */
   readonly fullTextDelayMs?: number;
+  /** Fetch every feed, the ones in back-off after failures included (`wbnews run --force`). */
+  readonly force?: boolean;
+}
+
+/** A feed the dispatcher did not send: in back-off until `nextDueAt` after failing. */
+export interface SkippedFeed {
+  readonly feedId: string;
+  readonly nextDueAt: string;
+  /** Failures in a row so far, and the last one's code, when the feed is failing. */
+  readonly consecutiveFailures?: number;
+  readonly lastError?: string;
 }
 
 export interface CycleSummary {
@@ -56,7 +67,7 @@ export interface CycleSummary {
 
 export interface CycleResult {
   readonly outcomes: readonly FeedOutcome[];
-  readonly skipped: readonly { readonly feedId: string; readonly nextDueAt: string }[];
+  readonly skipped: readonly SkippedFeed[];
   readonly summary: CycleSummary;
 }
 
@@ -104,7 +115,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleResult> {
   const feedStates = new DynamoFeedStateStore(aws.dynamo, aws.names.feedsTable);
   const queue = new MemoryFeedQueue();
 
-  const dispatch = createDispatcherHandler({ feeds: options.feeds, feedStates, queue, clock, logger });
+  const dispatch = createDispatcherHandler({ feeds: options.feeds, feedStates, queue, clock, logger, ignoreBackoff: options.force ?? false });
   const dispatched = await dispatch();
 
   const outcomes: FeedOutcome[] = [];
@@ -141,10 +152,15 @@ export async function runCycle(options: CycleOptions): Promise<CycleResult> {
     retriedRecords += response.batchItemFailures.length;
   }
 
+  const failing = new Map(dispatched.failing.map((f) => [f.feedId, f]));
+  const skipped = dispatched.skipped.map((s): SkippedFeed => {
+    const f = failing.get(s.feedId);
+    return { ...s, ...(f ? { consecutiveFailures: f.consecutiveFailures, ...(f.code ? { lastError: f.code } : {}) } : {}) };
+  });
   const sum = (key: 'itemsSeen' | 'relevant' | 'stored' | 'duplicates' | 'updated' | 'known'): number => outcomes.reduce((n, o) => n + o[key], 0);
   return {
     outcomes,
-    skipped: dispatched.skipped,
+    skipped,
     summary: {
       feeds: options.feeds.length,
       fetched: outcomes.filter((o) => o.outcome === 'fetched').length,

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -7,12 +6,14 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { articlesTableDefinition, feedsTableDefinition } from '../../functions/adapters/table-definitions';
+import { acquireDataDirLock, ensureDataDir, type DataDirLock } from './data-lock';
 
 /**
  * Embedded AWS emulators on 127.0.0.1 with ephemeral ports: dynalite for DynamoDB and s3rver
  * for S3, talked to by the same SDK v3 clients the Lambdas use. With `dataDir` the data
  * persists there (the local runner uses .wbnews/); without it everything lives in memory or a
- * throwaway directory (tests).
+ * throwaway directory (tests). A data directory is held by one process at a time (data-lock.ts):
+ * a second opener gets a DataDirInUseError naming it, not a crash of the emulators.
  */
 
 export const LOCAL_NAMES = {
@@ -70,15 +71,30 @@ export interface LocalAwsOptions {
 }
 
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
+  let lock: DataDirLock | undefined;
+  if (options.dataDir) {
+    ensureDataDir(options.dataDir);
+    lock = acquireDataDirLock(options.dataDir);
+  }
+  try {
+    return await startEmulators(options, lock);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function startEmulators(options: LocalAwsOptions, lock: DataDirLock | undefined): Promise<LocalAws> {
   const dynamoPath = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
-  if (dynamoPath) mkdirSync(dynamoPath, { recursive: true });
-  mkdirSync(options.s3Dir, { recursive: true });
+  if (dynamoPath) ensureDataDir(dynamoPath);
+  ensureDataDir(options.s3Dir);
 
   const dynamoServer = dynalite({ path: dynamoPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const closeDynamo = (): Promise<void> => new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
   const dynamoAddress = await listen(dynamoServer, options.ports?.dynamodb);
   const s3Server = new S3rver({ address: '127.0.0.1', port: options.ports?.s3 ?? 0, silent: true, directory: options.s3Dir });
   const s3Address = await s3Server.run().catch(async (error: unknown) => {
-    await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
+    await closeDynamo();
     throw error;
   });
 
@@ -87,25 +103,26 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     s3: `http://127.0.0.1:${s3Address.port}`,
   };
   const { dynamo, s3 } = clientsFor(endpoints);
-
-  await ensureTable(dynamo, articlesTableDefinition(LOCAL_NAMES.articlesTable));
-  await ensureTable(dynamo, feedsTableDefinition(LOCAL_NAMES.feedsTable));
-  await s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.bucket })).catch((error: Error) => {
-    if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
-  });
-
-  return {
-    dynamo,
-    s3,
-    endpoints,
-    names: LOCAL_NAMES,
-    async close() {
-      dynamo.destroy();
-      s3.destroy();
-      await s3Server.close();
-      await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
-    },
+  const close = async (): Promise<void> => {
+    dynamo.destroy();
+    s3.destroy();
+    await s3Server.close();
+    await closeDynamo();
+    lock?.release();
   };
+
+  try {
+    await ensureTable(dynamo, articlesTableDefinition(LOCAL_NAMES.articlesTable));
+    await ensureTable(dynamo, feedsTableDefinition(LOCAL_NAMES.feedsTable));
+    await s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.bucket })).catch((error: Error) => {
+      if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  return { dynamo, s3, endpoints, names: LOCAL_NAMES, close };
 }
 
 /** Create a table unless it exists, and wait until it is ACTIVE. */

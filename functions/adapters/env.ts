@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../ingest/schedule';
-import { DEFAULT_FETCH_OPTIONS, userAgentFor, type FetchOptions } from './http-fetch';
+import { DEFAULT_FETCH_OPTIONS, FETCH_TIMEOUT_RANGE, userAgentFor, type FetchOptions } from './http-fetch';
 
 /** A required environment variable, or a ConfigError naming it. Read once, at module load. */
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -41,7 +41,7 @@ export function fetchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Fetch
   }
   const userAgent = env['FETCH_USER_AGENT']?.trim() || env['USER_AGENT']?.trim() || userAgentFor(contact || undefined);
   const options: FetchOptions = {
-    timeoutMs: boundedIntEnv('FETCH_TIMEOUT_MS', d.timeoutMs, 1000, 900_000, env),
+    timeoutMs: boundedIntEnv('FETCH_TIMEOUT_MS', d.timeoutMs, FETCH_TIMEOUT_RANGE.min, FETCH_TIMEOUT_RANGE.max, env),
     connectTimeoutMs: boundedIntEnv('FETCH_CONNECT_TIMEOUT_MS', d.connectTimeoutMs, 100, 900_000, env),
     maxBytes: boundedIntEnv('FETCH_MAX_BYTES', d.maxBytes, 1024, 1024 ** 3, env),
     maxDecompressedBytes: boundedIntEnv('FETCH_MAX_DECOMPRESSED_BYTES', d.maxDecompressedBytes, 1024, 1024 ** 3, env),

@@ -13,7 +13,8 @@ import { FeedFetchError, type ErrorContext } from '../core/errors';
  *   or brotli are undone (a compression bomb is refused with too_large, not buffered);
  * - at most `maxRedirects` redirects, a loop refused as soon as a URL repeats, permanent
  *   redirects (301/308) reported so the caller can record the feed's new home;
- * - 429 and 503 reported with the server's Retry-After, in milliseconds.
+ * - 429 and 503 reported with the server's Retry-After, in milliseconds;
+ * - a 304 to a request without validators is an http_status error, not "unchanged".
  *
  * Every failure leaves here as a FeedFetchError classified by classifyFetchFailure, the one
  * place where Node's error codes, zlib's and HTTP's become the pipeline's vocabulary.
@@ -49,6 +50,9 @@ export const DEFAULT_CONTACT_URL = 'https://github.com/wbnews/wbnews';
 export function userAgentFor(contactUrl: string = DEFAULT_CONTACT_URL): string {
   return `${PROJECT_USER_AGENT} (+${contactUrl}; Western Balkans news monitor)`;
 }
+
+/** The range a total fetch timeout may take (FETCH_TIMEOUT_MS, `wbnews run --timeout-ms`), in ms. */
+export const FETCH_TIMEOUT_RANGE = { min: 1000, max: 900_000 } as const;
 
 export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
   timeoutMs: 15_000,
@@ -87,7 +91,7 @@ const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q
 // Classification
 
 export type FetchFailure =
-  | { readonly kind: 'status'; readonly status: number; readonly retryAfterMs?: number }
+  | { readonly kind: 'status'; readonly status: number; readonly retryAfterMs?: number; readonly reason?: string }
   | { readonly kind: 'timeout'; readonly phase: 'connect' | 'total'; readonly ms: number }
   | { readonly kind: 'too_large'; readonly limit: number; readonly bytes: number; readonly stage: 'declared' | 'wire' | 'decompressed' }
   | { readonly kind: 'redirect_loop'; readonly chain: readonly string[] }
@@ -118,7 +122,8 @@ export function classifyFetchFailure(failure: FetchFailure, context: ErrorContex
   switch (failure.kind) {
     case 'status': {
       const wait = failure.retryAfterMs !== undefined ? ` (retry after ${Math.round(failure.retryAfterMs / 1000)} s)` : '';
-      return new FeedFetchError('http_status', `HTTP ${failure.status}${wait}`, {
+      const reason = failure.reason ? ` (${failure.reason})` : '';
+      return new FeedFetchError('http_status', `HTTP ${failure.status}${reason}${wait}`, {
         ...context,
         status: failure.status,
         value: String(failure.status),
@@ -257,6 +262,7 @@ function requestOnce(url: string, options: FetchOptions, deadline: number, conte
   };
   if (options.etag) headers['if-none-match'] = options.etag;
   if (options.lastModified) headers['if-modified-since'] = options.lastModified;
+  const conditional = Boolean(options.etag || options.lastModified);
 
   return new Promise<Once>((resolve, reject) => {
     let settled = false;
@@ -294,6 +300,13 @@ function requestOnce(url: string, options: FetchOptions, deadline: number, conte
       };
       if (status === 304) {
         res.resume();
+        // "Not modified" answers a conditional request; to one that was not, it says nothing
+        // about the feed (a misconfigured cache or server), and taking it as "unchanged" would
+        // hide a feed that never delivers.
+        if (!conditional) {
+          fail({ kind: 'status', status, reason: 'not modified, to a request that was not conditional' });
+          return;
+        }
         succeed({ kind: 'done', result: { ...meta, notModified: true, bytes: new Uint8Array() } });
         return;
       }

@@ -9,7 +9,9 @@ import { WB6, type FeedConfig } from './model';
  * confirmed) are review notes: checked here, not passed on to the pipeline.
  */
 
-const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** A feed id: lower-case letters, digits and dashes, 1-63 characters, not starting with a dash. */
+export const FEED_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const ID = FEED_ID_PATTERN;
 const KNOWN_OPTIONS = new Set(['id', 'url', 'name', 'language', 'fullText', 'countries', 'source']);
 
 export function validateFeedsFile(doc: unknown, where: string, baseUrl?: string): FeedConfig[] {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { removeBoilerplate } from './boilerplate';
-import { canonicalUrl } from './canonical-url';
+import { canonicalUrl, droppedFragment } from './canonical-url';
 import { fixC1Controls, repairMojibake } from './decode';
 import { parseFeedDate } from './dates';
 import { htmlToText, looksLikeHtml, tidyLines } from './html-text';
@@ -50,6 +50,26 @@ function guidAsUrl(guid: string | undefined, base: string): string | null {
 }
 
 /**
+ * Where an item's links resolve from: its `xml:base`, else the feed's own site link (resolved
+ * against the URL it was fetched from), else that URL.
+ */
+function baseOf(item: RawItem, parsed: ParsedFeed, ctx: NormalizeContext): string {
+  const feedBase = parsed.link ? (canonicalUrl(parsed.link, ctx.feedUrl) ?? ctx.feedUrl) : ctx.feedUrl;
+  return item.base ?? feedBase;
+}
+
+/** The href an item's URL comes from (its link, else a guid that is a URL), as written. */
+function hrefOf(item: RawItem, base: string): string | undefined {
+  if (item.link && canonicalUrl(item.link, base)) return item.link;
+  return item.guid && guidAsUrl(item.guid, base) ? item.guid : undefined;
+}
+
+export interface NormalizeItemOptions {
+  /** Keep the fragment canonicalUrl would drop (it is what tells this item from another). */
+  readonly keepFragment?: boolean;
+}
+
+/**
  * A language tag in BCP 47 case ("en_us" → "en-US", "SR-latn" → "sr-Latn"); null when it is not
  * a language tag at all.
  */
@@ -63,12 +83,11 @@ export function normalizeLanguage(tag: string | undefined | null): string | null
   ].join('-');
 }
 
-export function normalizeItem(item: RawItem, parsed: ParsedFeed, ctx: NormalizeContext): ArticleDraft {
-  // Relative links resolve against the item's xml:base, else the feed's own site link (resolved
-  // against the URL it was fetched from), else that URL.
-  const feedBase = parsed.link ? (canonicalUrl(parsed.link, ctx.feedUrl) ?? ctx.feedUrl) : ctx.feedUrl;
-  const base = item.base ?? feedBase;
-  const url = (item.link ? canonicalUrl(item.link, base) : null) ?? guidAsUrl(item.guid, base);
+export function normalizeItem(item: RawItem, parsed: ParsedFeed, ctx: NormalizeContext, options: NormalizeItemOptions = {}): ArticleDraft {
+  const base = baseOf(item, parsed, ctx);
+  const canonical = (item.link ? canonicalUrl(item.link, base) : null) ?? guidAsUrl(item.guid, base);
+  const fragment = options.keepFragment ? droppedFragment(hrefOf(item, base) ?? '', base) : '';
+  const url = canonical && fragment ? `${canonical}#${fragment}` : canonical;
   const published = parseFeedDate(item.published);
 
   const contentSource = item.contentHtml ?? item.summaryHtml;
@@ -107,4 +126,35 @@ function firstParagraph(text: string): string {
 function firstWords(text: string): string {
   const words = text.replace(/\s+/g, ' ').trim().split(' ');
   return words.length > 12 ? `${words.slice(0, 12).join(' ')}…` : words.join(' ');
+}
+
+/**
+ * Every item of a feed, normalized. Items whose links differ only in a fragment the canonical
+ * URL drops (`/live#post-1`, `/live#post-2`: a live blog's entries) are different items when
+ * their guids or titles differ, so each keeps its fragment in `url` and `id` — otherwise they
+ * would share one id and all but the first would be lost. The same item listed twice (same
+ * guid, or same title without guids) still collapses to one. An item gets its fragment only
+ * while a sibling needs telling apart from it, so its id can change the first time one appears
+ * (stored then under both ids; near-duplicate detection links the two).
+ */
+export function normalizeItems(parsed: ParsedFeed, ctx: NormalizeContext): ArticleDraft[] {
+  const drafts = parsed.items.map((item) => normalizeItem(item, parsed, ctx));
+  const groups = new Map<string, number[]>();
+  drafts.forEach((draft, i) => {
+    if (draft.url) groups.set(draft.id, [...(groups.get(draft.id) ?? []), i]);
+  });
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const fragments = new Set<string>();
+    const identities = new Set<string>();
+    for (const i of members) {
+      const item = parsed.items[i]!;
+      const base = baseOf(item, parsed, ctx);
+      fragments.add(droppedFragment(hrefOf(item, base) ?? '', base));
+      identities.add(item.guid ? `g:${item.guid}` : `t:${drafts[i]!.title}`);
+    }
+    if (fragments.size < 2 || identities.size < 2) continue;
+    for (const i of members) drafts[i] = normalizeItem(parsed.items[i]!, parsed, ctx, { keepFragment: true });
+  }
+  return drafts;
 }

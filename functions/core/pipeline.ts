@@ -1,7 +1,7 @@
 import { decodeFeedBytes } from './decode';
 import type { ErrorContext } from './errors';
 import type { Article, ArticleDraft, FeedConfig, FeedFormat, ParsedFeed } from './model';
-import { normalizeItem } from './normalize';
+import { normalizeItems } from './normalize';
 import { parseFeedText } from './parse';
 import { classify, defaultClassifier, type Classifier } from './relevance/classify';
 import { extractTakeaways } from './takeaways/index';
@@ -38,8 +38,7 @@ export interface FeedContext {
 /** Normalize every item; items that share an id (feeds repeat themselves) are kept once. */
 export function normalizeFeed(parsed: ParsedFeed, ctx: FeedContext): ArticleDraft[] {
   const byId = new Map<string, ArticleDraft>();
-  for (const item of parsed.items) {
-    const draft = normalizeItem(item, parsed, ctx);
+  for (const draft of normalizeItems(parsed, ctx)) {
     if (!byId.has(draft.id)) byId.set(draft.id, draft);
   }
   return [...byId.values()];

@@ -19,6 +19,12 @@ export interface DispatchDeps {
   readonly logger: Logger;
   /** The longest a feed may be skipped for; default DEFAULT_BACKOFF.maxMs (24 h). */
   readonly maxParkMs?: number;
+  /**
+   * Send every feed, in back-off or not (`wbnews run --force`: an operator who fixed a feed, or
+   * wants to see it fail now). The back-off itself is untouched: a feed that fails again backs
+   * off further. Default false; the scheduled Lambda never sets it.
+   */
+  readonly ignoreBackoff?: boolean;
 }
 
 export interface DispatchResult {
@@ -56,7 +62,7 @@ export async function dispatchFeeds(deps: DispatchDeps): Promise<DispatchResult>
       });
     }
     const next = state?.nextDueAt;
-    if (next && next > nowIso && next <= latest) skipped.push({ feedId: feed.id, nextDueAt: next });
+    if (!deps.ignoreBackoff && next && next > nowIso && next <= latest) skipped.push({ feedId: feed.id, nextDueAt: next });
     else due.push({ feed, dispatchedAt: nowIso });
   }
   await deps.queue.send(due);

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { PassThrough, Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { Io } from '../../cli/io';
 import { main } from '../../cli/main';
 
@@ -27,4 +29,40 @@ export async function wbnews(args: string[], stdin = ''): Promise<CliResult> {
   const code = await main(args, io);
   const out = io.out();
   return { code, out, err: io.err(), lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+export interface ProcessResult {
+  /** Exit code, or null when the process had to be killed (it did not exit in time). */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Run `wbnews ARGS` as its own process, exactly as `npm run -s wbnews -- ARGS` does, for what
+ * only a real process shows: that it exits (no handle left open) and what it prints when it
+ * dies. Killed after `killAfterMs` (then `code` is null): a hang fails the test, it does not stall it.
+ */
+export function wbnewsProcess(args: string[], options: { killAfterMs?: number; stdin?: string } = {}): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/wbnews.ts', ...args], {
+      cwd: REPO,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, out, err });
+    });
+    child.stdin.end(options.stdin ?? '');
+  });
 }

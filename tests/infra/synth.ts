@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { readStackConfig } from '../../infra/config';
 import { WbnewsStack } from '../../infra/stack';
 
@@ -23,7 +24,33 @@ export function makeApp(context: Record<string, unknown> = {}, options: { nag?: 
 }
 
 export function synth(context: Record<string, unknown> = {}): Template {
-  return Template.fromStack(makeApp(context).stack);
+  return counted(Template.fromStack(makeApp(context).stack));
+}
+
+/** Template methods that assert (they throw with CDK's account of the difference). */
+const CDK_ASSERTIONS = /^(has[A-Z]\w*|all(Resources|ResourcesProperties)|resourceCountIs|resourcePropertiesCountIs|templateMatches)$/;
+
+/**
+ * The template, with CDK's own assertions (hasResourceProperties, resourceCountIs...) run as
+ * vitest assertions, so `expect.requireAssertions` sees them: each runs inside
+ * `expect(...).not.toThrow()`, and a mismatch still fails with CDK's message.
+ */
+function counted(template: Template): Template {
+  return new Proxy(template, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (typeof key !== 'string' || !CDK_ASSERTIONS.test(key)) return method.bind(target);
+      return (...args: unknown[]): unknown => {
+        let result: unknown;
+        expect(() => {
+          result = method.apply(target, args);
+        }, `Template.${key}`).not.toThrow();
+        return result;
+      };
+    },
+  });
 }
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };

@@ -55,6 +55,19 @@ describe('wbnews command line', () => {
     expect(lines[2]).toMatchObject({ id: 'c', relevant: false, countries: [], matched: [] });
   });
 
+  it('classify and takeaways answer a blank line with a bad_input line: as many output lines as input lines', async () => {
+    const input = [JSON.stringify({ id: 'a', title: 'Kurti meets Vučić', body: 'Talks in Brussels went on for hours. Both sides agreed to meet again next month. Officials said progress was slow.' }), '', '  ', JSON.stringify({ id: 'b', title: 'x', body: 'y' })].join('\n');
+    for (const command of ['classify', 'takeaways']) {
+      const { code, lines, err } = await wbnews([command], `${input}\n`);
+      expect(code).toBe(0);
+      expect(lines).toHaveLength(4);
+      expect(lines.map((l) => l['id'])).toEqual(['a', null, null, 'b']);
+      expect(lines[1]).toEqual({ id: null, error: { code: 'bad_input', message: 'line 2: blank line, expected a JSON object' } });
+      expect(lines[2]).toEqual({ id: null, error: { code: 'bad_input', message: 'line 3: blank line, expected a JSON object' } });
+      expect(err).toBe('2 bad input line(s)\n');
+    }
+  });
+
   it('takeaways: explicit lists from html, sentences from body', async () => {
     const html = '<p>Intro text here.</p><h3>Key points</h3><ul><li>First point is here.</li><li>Second point is here.</li></ul><p>More.</p>';
     const body = 'The government in Tirana approved the budget on Monday after a long debate. Opposition parties boycotted the vote in parliament. Officials said spending on schools would rise next year.';

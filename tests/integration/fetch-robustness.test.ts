@@ -152,7 +152,7 @@ describe('servers that misbehave, each failure typed and recorded, the other fee
     expect(Date.parse(state?.nextDueAt ?? '') - Date.parse(state?.lastAttemptAt ?? '')).toBe(3_600_000);
     const requestsBefore = server.requests.filter((r) => r.path === '/busy.xml').length;
     const second = await runCycle({ aws, feeds: [feed('busy', '/busy.xml')] });
-    expect(second.skipped).toEqual([{ feedId: 'busy', nextDueAt: state?.nextDueAt }]);
+    expect(second.skipped).toEqual([{ feedId: 'busy', nextDueAt: state?.nextDueAt, consecutiveFailures: 1, lastError: 'http_status' }]);
     expect(server.requests.filter((r) => r.path === '/busy.xml')).toHaveLength(requestsBefore);
   });
 

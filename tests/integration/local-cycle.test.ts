@@ -43,8 +43,18 @@ describe('one local cycle through the real handlers', () => {
     expect(seed).toBeDefined();
     const article = await store.get(seed!.id);
     expect(article?.takeaways.method).toBe('explicit');
-    expect(article?.takeaways.items).toHaveLength(4);
-    expect(article?.takeaways.items[0]?.text).toBe('NATO stresses the importance of dialogue between Kosovo and Serbia for lasting peace.');
+    // The four bullets of the seed's "Key Takeaways" list (../shared/seed/rutte-western-balkans.txt), verbatim.
+    expect(article?.takeaways.items.map((t) => t.text)).toEqual([
+      'NATO stresses the importance of dialogue between Kosovo and Serbia for lasting peace.',
+      'Rutte calls for flexibility and compromise from both parties in normalization talks.',
+      'NATO’s KFOR mission remains crucial for maintaining security in Kosovo.',
+      'The alliance’s commitment to the region is vital for broader Euro-Atlantic security.',
+    ]);
+    // Each one is where its offsets say in the stored text.
+    for (const t of article?.takeaways.items ?? []) {
+      expect(t.start).not.toBeNull();
+      expect(article?.content.slice(t.start ?? 0, t.end ?? 0)).toBe(t.text);
+    }
     expect([...(article?.relevance.countries ?? [])].sort()).toEqual(['BA', 'RS', 'XK']);
     // Findable under each of its countries.
     for (const country of ['RS', 'BA']) {

@@ -50,6 +50,16 @@ describe('fetchUrl: a polite conditional GET', () => {
     expect(server.requests.at(-1)?.headers['if-modified-since']).toBe('Sun, 29 Nov 2026 07:00:00 GMT');
   });
 
+  it('GIVEN a 304 to a request that sent no validators THEN it is an http_status error, not "unchanged"', async () => {
+    server.route('/always-304.xml', (_req, res) => void res.writeHead(304).end());
+    const error = await failure(fetchUrl(server.url('/always-304.xml'), options, { feedId: 'odd' }));
+    expect(error.code).toBe('http_status');
+    expect(error.message).toBe('feed "odd": HTTP 304 (not modified, to a request that was not conditional)');
+    expect(error.context).toMatchObject({ status: 304 });
+    // With a validator the same answer is a plain "not modified".
+    expect(await fetchUrl(server.url('/always-304.xml'), { ...options, lastModified: 'Sun, 29 Nov 2026 07:00:00 GMT' })).toMatchObject({ status: 304, notModified: true });
+  });
+
   it.each([
     ['gzip', zlib.gzipSync(FEED)],
     ['x-gzip', zlib.gzipSync(FEED)],

@@ -173,4 +173,16 @@ describe('dispatcher and due times', () => {
     expect(result.sent).toEqual(['new', 'due', 'corrupt']);
     expect(result.skipped).toEqual([{ feedId: 'backing-off', nextDueAt: '2026-11-29T12:30:00.000Z' }]);
   });
+
+  it('ignoreBackoff sends every feed, the ones in back-off included, and still reports them failing', async () => {
+    const feedStates = new MemoryFeedStateStore();
+    await feedStates.put({ feedId: 'backing-off', consecutiveFailures: 2, nextDueAt: '2026-11-29T12:30:00.000Z', lastError: { code: 'timeout', message: 'slow' } });
+    const queue = new MemoryFeedQueue();
+    const feeds = ['new', 'backing-off'].map((id) => ({ id, url: `https://x.example/${id}` }));
+    const result = await dispatchFeeds({ feeds, feedStates, queue, clock: fixedClock(NOW), logger: silentLogger, ignoreBackoff: true });
+    expect(result.sent).toEqual(['new', 'backing-off']);
+    expect(result.skipped).toEqual([]);
+    expect(result.failing).toEqual([{ feedId: 'backing-off', consecutiveFailures: 2, code: 'timeout' }]);
+    expect(queue.messages.map((m) => m.feed.id)).toEqual(['new', 'backing-off']);
+  });
 });
