@@ -68,7 +68,7 @@ export const DEFAULT_FEEDS_FILE = fileURLToPath(new URL('../feeds/feeds.json', i
 /** The values CloudWatch Logs accepts for a retention period, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
-/** The context keys this app reads; any other camelCase key is taken for a typo and fails the synth. */
+/** The context keys this app reads; any other key that is not the CDK's own (isCdkKey) fails the synth. */
 export const CONTEXT_KEYS = [
   'stackName',
   'scheduleMinutes',
@@ -153,15 +153,62 @@ function countriesContext(node: Node, key: string): string[] | undefined {
   return list as string[];
 }
 
-/** Fails on a camelCase context key the app does not read: `-c schedulMinutes=5` must not be ignored. */
+/**
+ * Context keys that belong to the CDK rather than to this app: feature flags (`@aws-cdk/...`),
+ * the toolkit's and the library's own settings (`aws:cdk:...`, `aws-cdk:...`), cached lookups
+ * (`availability-zones:account=...`) — all namespaced with `@` or `:` — and the few plain
+ * words the CLI itself writes into context.
+ */
+const CDK_PLAIN_KEYS = new Set(['cli-telemetry', 'acknowledged-issue-numbers']);
+const isCdkKey = (key: string): boolean => key.startsWith('@') || key.includes(':') || CDK_PLAIN_KEYS.has(key);
+
+/** Lower case, letters and digits only: `ScheduleMinutes`, `schedule_minutes` and `schedule-minutes` all become `scheduleminutes`. */
+const squash = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
+/**
+ * The known key an unknown one was probably meant to be: the same letters in another case or
+ * with separators (`ScheduleMinutes`, `schedule_minutes`), else the nearest within a few edits.
+ */
+export function closestContextKey(key: string): string | undefined {
+  const wanted = squash(key);
+  let best: { key: string; distance: number } | undefined;
+  for (const known of CONTEXT_KEYS) {
+    const distance = editDistance(wanted, squash(known));
+    if (!best || distance < best.distance) best = { key: known, distance };
+  }
+  // A third of the key's length, at least 2: catches typos, not unrelated words.
+  return best && best.distance <= Math.max(2, Math.floor(wanted.length / 3)) ? best.key : undefined;
+}
+
+/**
+ * Fails on a context key the app does not read, in any spelling: `-c schedulMinutes=5`,
+ * `-c ScheduleMinutes=5` and `-c schedule_minutes=5` must not be silently ignored. The CDK's own
+ * keys (isCdkKey) pass.
+ */
 function rejectUnknownKeys(node: Node): void {
   const known = new Set<string>(CONTEXT_KEYS);
   // getAllContext() is typed `any` by constructs; it is a plain object of context values.
   const all = node.getAllContext() as Record<string, unknown>;
   for (const key of Object.keys(all)) {
-    if (/^[a-z][A-Za-z0-9]*$/.test(key) && !known.has(key)) {
-      throw new ConfigError(`unknown context key "${key}" (known keys: ${CONTEXT_KEYS.join(', ')})`, { value: key });
-    }
+    if (known.has(key) || isCdkKey(key)) continue;
+    const closest = closestContextKey(key);
+    throw new ConfigError(
+      `unknown context key "${key}"${closest ? ` (did you mean "${closest}"?)` : ''}; known keys: ${CONTEXT_KEYS.join(', ')}`,
+      { value: key },
+    );
   }
 }
 

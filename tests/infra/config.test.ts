@@ -81,7 +81,12 @@ describe('synth fails, naming the key and the value, if', () => {
     ['a scope country the gazetteer does not know', { scopeCountries: 'XK,FR' }, 'context "scopeCountries" must be a comma-separated list of AL, BA, BG, GR, HR, HU, ME, MK, RO, RS, SI, XK (got "XK,FR")'],
     ['the scope is empty', { scopeCountries: '' }, 'context "scopeCountries" must be a comma-separated list'],
     ['a scope country repeats', { scopeCountries: ['XK', 'XK'] }, 'context "scopeCountries" must be a list without repeats (got ["XK","XK"])'],
-    ['a context key is misspelt', { schedulMinutes: 5 }, 'unknown context key "schedulMinutes" (known keys: stackName, scheduleMinutes, feedsFile,'],
+    ['a context key is misspelt', { schedulMinutes: 5 }, 'unknown context key "schedulMinutes" (did you mean "scheduleMinutes"?); known keys: stackName, scheduleMinutes, feedsFile,'],
+    ['a context key is in the wrong case', { ScheduleMinutes: 5 }, 'unknown context key "ScheduleMinutes" (did you mean "scheduleMinutes"?)'],
+    ['a context key is in snake case', { schedule_minutes: 5 }, 'unknown context key "schedule_minutes" (did you mean "scheduleMinutes"?)'],
+    ['a context key is in kebab case', { 'alarm-email': 'ops@example.org' }, 'unknown context key "alarm-email" (did you mean "alarmEmail"?)'],
+    ['a context key is all lower case', { logretentiondays: 90 }, 'unknown context key "logretentiondays" (did you mean "logRetentionDays"?)'],
+    ['a context key is nothing like a known one', { region: 'eu-west-1' }, 'unknown context key "region"; known keys: stackName,'],
   ];
   for (const [what, context, message] of cases) {
     it(what, () => {
@@ -115,7 +120,18 @@ describe('synth fails, naming the key and the value, if', () => {
     expect([...CONTEXT_KEYS].sort()).toEqual(Object.keys(config({})).filter((k) => k !== 'feeds').sort());
   });
 
-  it('ignores context keys that are not camelCase words (feature flags, CDK and CLI settings)', () => {
-    expect(() => config({ '@aws-cdk/core:newStyleStackSynthesis': true, 'cli-telemetry': false, 'aws:cdk:bundling-stacks': [] })).not.toThrow();
+  it("lets the CDK's own context keys through: feature flags, toolkit settings, cached lookups, CLI words", () => {
+    expect(() =>
+      config({
+        '@aws-cdk/core:newStyleStackSynthesis': true,
+        '@aws-cdk-containers/ecs-service-extensions:enableDefaultLogDriver': true,
+        'aws:cdk:bundling-stacks': [],
+        'aws:cdk:enable-path-metadata': true,
+        'aws-cdk:enableDiffNoFail': true,
+        'availability-zones:account=123456789012:region=eu-central-1': ['eu-central-1a'],
+        'cli-telemetry': false,
+        'acknowledged-issue-numbers': [12345],
+      }),
+    ).not.toThrow();
   });
 });
