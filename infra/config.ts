@@ -47,7 +47,10 @@ export interface StackConfig {
   readonly alarmEmail: string | undefined;
   /** Consecutive failures of one feed that raise the "feeds failing" alarm. Context `alarmFeedFailures`, default 6. */
   readonly alarmFeedFailures: number;
-  /** Hours without a new stored article that raise the "no new articles" alarm. Context `alarmNoArticlesHours`, default 12 (1-168). */
+  /**
+   * Hours without a new stored article that raise the "no new articles" alarm. Context
+   * `alarmNoArticlesHours`, default 12 or two schedule periods if longer (see minNoArticlesHours); 1-168.
+   */
   readonly alarmNoArticlesHours: number;
   /** An Athena-ready Glue database and table over the article JSON. Context `athena`, default false. */
   readonly athena: boolean;
@@ -212,6 +215,23 @@ function rejectUnknownKeys(node: Node): void {
   }
 }
 
+/**
+ * The shortest "no new articles" window a schedule allows: two schedule periods, in whole hours.
+ * Articles are stored only when a cycle runs, and a cycle with nothing new is normal (a quiet
+ * night, a holiday); a window of one period or less would alarm on the first quiet cycle, and
+ * with a daily schedule every day, since most of its hours hold no cycle at all.
+ *
+ * @example minNoArticlesHours(15) // 1; minNoArticlesHours(1440) // 48
+ */
+export function minNoArticlesHours(scheduleMinutes: number): number {
+  return Math.ceil((2 * scheduleMinutes) / 60);
+}
+
+/** The default window: 12 hours, or two schedule periods when that is longer. */
+export function defaultNoArticlesHours(scheduleMinutes: number): number {
+  return Math.max(12, minNoArticlesHours(scheduleMinutes));
+}
+
 export function loadFeeds(path: string): FeedConfig[] {
   let doc: unknown;
   try {
@@ -243,6 +263,16 @@ export function readStackConfig(node: Node): StackConfig {
   if (fetchTimeoutSeconds * 2 > ingestTimeoutSeconds) {
     fail('fetchTimeoutSeconds', `at most half of ingestTimeoutSeconds (${ingestTimeoutSeconds})`, node.tryGetContext('fetchTimeoutSeconds') ?? fetchTimeoutSeconds);
   }
+  const scheduleMinutes = intContext(node, 'scheduleMinutes', 15, 1, 1440);
+  // Alarms evaluate at most 7 days of hourly periods.
+  const alarmNoArticlesHours = intContext(node, 'alarmNoArticlesHours', defaultNoArticlesHours(scheduleMinutes), 1, 168);
+  if (alarmNoArticlesHours < minNoArticlesHours(scheduleMinutes)) {
+    fail(
+      'alarmNoArticlesHours',
+      `at least ${minNoArticlesHours(scheduleMinutes)} with scheduleMinutes=${scheduleMinutes} (two schedule periods, so one cycle without a new article does not raise the alarm)`,
+      node.tryGetContext('alarmNoArticlesHours'),
+    );
+  }
   const stackName: unknown = node.tryGetContext('stackName') ?? 'Wbnews';
   // CloudFormation: a letter, then letters, digits and hyphens, at most 128 characters.
   if (typeof stackName !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
@@ -250,7 +280,7 @@ export function readStackConfig(node: Node): StackConfig {
   }
   return {
     stackName: stackName as string,
-    scheduleMinutes: intContext(node, 'scheduleMinutes', 15, 1, 1440),
+    scheduleMinutes,
     feedsFile,
     feeds: loadFeeds(feedsFile),
     ingestBatchSize: intContext(node, 'ingestBatchSize', 5, 1, 10),
@@ -267,8 +297,7 @@ export function readStackConfig(node: Node): StackConfig {
     removalPolicy: choiceContext(node, 'removalPolicy', 'retain', ['retain', 'destroy'] as const),
     alarmEmail: emailContext(node, 'alarmEmail'),
     alarmFeedFailures: intContext(node, 'alarmFeedFailures', 6, 1, 100),
-    // Alarms evaluate at most 7 days of hourly periods.
-    alarmNoArticlesHours: intContext(node, 'alarmNoArticlesHours', 12, 1, 168),
+    alarmNoArticlesHours,
     athena: boolContext(node, 'athena', false),
     scopeCountries: countriesContext(node, 'scopeCountries'),
     contactUrl: urlContext(node, 'contactUrl'),

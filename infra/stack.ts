@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { ARTICLE_INDEXES, ARTICLES_TABLE_KEYS, FEED_INDEXES, FEEDS_TABLE_KEYS } from '../functions/adapters/keys';
 import { ArticlesAthena } from './athena';
 import { LAMBDA_BUNDLE } from './bundling';
-import { DEFAULT_FEEDS_FILE, type StackConfig } from './config';
+import { DEFAULT_FEEDS_FILE, defaultNoArticlesHours, type StackConfig } from './config';
 import { Monitoring } from './monitoring';
 
 /** Props of the stack: the validated configuration (infra/config.ts), each part optional with the same defaults. */
@@ -177,7 +177,9 @@ export class WbnewsStack extends Stack {
       visibilityTimeout: Duration.seconds(ingestTimeout.toSeconds() * 6),
       // A due feed is queued again every cycle, so a message a day old is only a duplicate of
       // newer ones (a failing record reaches the DLQ long before: 3 receives x visibility).
-      retentionPeriod: Duration.days(1),
+      // With a schedule of 8 hours or more, three periods: the backlog alarm fires at two, and
+      // a message that has expired can no longer raise it.
+      retentionPeriod: Duration.minutes(Math.max(24 * 60, 3 * scheduleMinutes)),
       // A feed message that failed three times (our storage failing, not the feed: feed
       // failures are recorded and backed off, not retried) is parked for inspection.
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
@@ -345,7 +347,7 @@ export class WbnewsStack extends Stack {
       scheduleMinutes,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
       alarmFeedFailures: props.alarmFeedFailures ?? 6,
-      alarmNoArticlesHours: props.alarmNoArticlesHours ?? 12,
+      alarmNoArticlesHours: props.alarmNoArticlesHours ?? defaultNoArticlesHours(scheduleMinutes),
     });
     Validations.of(this.monitoring.topic).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SNS2',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/core/errors';
-import { CONTEXT_KEYS, readStackConfig } from '../../infra/config';
+import { CONTEXT_KEYS, minNoArticlesHours, readStackConfig } from '../../infra/config';
 import { synth } from './synth';
 
 const config = (context: Record<string, unknown>) => readStackConfig(new App({ context }).node);
@@ -50,6 +50,17 @@ describe('stack configuration (CDK context)', () => {
     expect(c).toMatchObject({ scheduleMinutes: 30, athena: true, accessLogging: false, scopeCountries: ['XK', 'RS'], alarmEmail: 'ops@example.org', removalPolicy: 'destroy' });
   });
 
+  it('makes the no-article window at least two schedule periods by default', () => {
+    expect(config({ scheduleMinutes: 60 }).alarmNoArticlesHours).toBe(12);
+    expect(config({ scheduleMinutes: 480 }).alarmNoArticlesHours).toBe(16);
+    expect(config({ scheduleMinutes: '1440' }).alarmNoArticlesHours).toBe(48);
+    expect(config({ scheduleMinutes: 1440, alarmNoArticlesHours: 72 }).alarmNoArticlesHours).toBe(72);
+    expect(minNoArticlesHours(15)).toBe(1);
+    expect(minNoArticlesHours(45)).toBe(2);
+    // Any window the config accepts spans at least two cycles.
+    for (let minutes = 1; minutes <= 1440; minutes++) expect(minNoArticlesHours(minutes) * 60).toBeGreaterThanOrEqual(2 * minutes);
+  });
+
   it('reads cdk.json values, which arrive typed', () => {
     expect(config({ ingestMaxConcurrency: 20, athena: true, scopeCountries: ['AL', 'MK'] })).toMatchObject({ ingestMaxConcurrency: 20, athena: true, scopeCountries: ['AL', 'MK'] });
     // A deployment may add a neighbour the gazetteer has terms for.
@@ -78,6 +89,8 @@ describe('synth fails, naming the key and the value, if', () => {
     ['the feed-failure threshold is zero', { alarmFeedFailures: 0 }, 'context "alarmFeedFailures" must be an integer from 1 to 100 (got 0)'],
     ['the no-article window exceeds what an alarm evaluates', { alarmNoArticlesHours: 169 }, 'context "alarmNoArticlesHours" must be an integer from 1 to 168 (got 169)'],
     ['athena is not a boolean', { athena: 'on' }, 'context "athena" must be true or false (got "on")'],
+    ['the no-article window is shorter than two schedule periods', { scheduleMinutes: 1440, alarmNoArticlesHours: 24 }, 'context "alarmNoArticlesHours" must be at least 48 with scheduleMinutes=1440 (two schedule periods, so one cycle without a new article does not raise the alarm) (got 24)'],
+    ['the no-article window is one schedule period', { scheduleMinutes: '360', alarmNoArticlesHours: '6' }, 'context "alarmNoArticlesHours" must be at least 12 with scheduleMinutes=360'],
     ['a scope country the gazetteer does not know', { scopeCountries: 'XK,FR' }, 'context "scopeCountries" must be a comma-separated list of AL, BA, BG, GR, HR, HU, ME, MK, RO, RS, SI, XK (got "XK,FR")'],
     ['the scope is empty', { scopeCountries: '' }, 'context "scopeCountries" must be a comma-separated list'],
     ['a scope country repeats', { scopeCountries: ['XK', 'XK'] }, 'context "scopeCountries" must be a list without repeats (got ["XK","XK"])'],

@@ -121,6 +121,11 @@ describe('alarms', () => {
     expect(alarmLike(synth({ alarmNoArticlesHours: 48 }), /No new article was stored for 48 hours/)).toMatchObject({ EvaluationPeriods: 48, DatapointsToAlarm: 48 });
   });
 
+  it('gives a daily schedule a no-article window of two days, so a quiet day between cycles raises nothing', () => {
+    const t = synth({ scheduleMinutes: 1440 });
+    expect(alarmLike(t, /No new article was stored for 48 hours/)).toMatchObject({ Period: 3600, EvaluationPeriods: 48, DatapointsToAlarm: 48 });
+  });
+
   it('raises when feed messages wait longer than two cycles', () => {
     expect(alarmLike(template, /waited longer than two schedule periods/)).toMatchObject({
       Namespace: 'AWS/SQS',
@@ -128,6 +133,15 @@ describe('alarms', () => {
       Threshold: 1800,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
+  });
+
+  it('keeps feed messages longer than the backlog alarm waits, whatever the schedule', () => {
+    for (const scheduleMinutes of [15, 480, 720, 1440]) {
+      const t = synth({ scheduleMinutes });
+      const threshold = alarmLike(t, /waited longer than two schedule periods/)['Threshold'] as number;
+      const retention = only(t, 'AWS::SQS::Queue', { VisibilityTimeout: 360 }).Properties['MessageRetentionPeriod'] as number;
+      expect(threshold, `scheduleMinutes=${scheduleMinutes}`).toBeLessThan(retention);
+    }
   });
 
   it('judges errors and feed health over the schedule period', () => {
