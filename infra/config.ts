@@ -1,7 +1,9 @@
 import { gazetteerCountries } from '../functions/core/relevance/classify';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Node } from 'constructs';
+import { addressKind } from '../functions/adapters/ssrf-guard';
 import { ConfigError } from '../functions/core/errors';
 import { validateFeedsFile } from '../functions/core/feeds-config';
 import type { FeedConfig } from '../functions/core/model';
@@ -232,6 +234,29 @@ export function defaultNoArticlesHours(scheduleMinutes: number): number {
   return Math.max(12, minNoArticlesHours(scheduleMinutes));
 }
 
+/** Names that never lead to a public server: RFC 6761 (localhost), 6762 (local), 8375 (home.arpa), and ICANN's private-use `internal`. */
+const INTERNAL_NAME = /(^|\.)(localhost|local|internal|home\.arpa)\.?$/i;
+
+/**
+ * Why a deployed feed may not use this host, or null: a feed list deployed to AWS names public
+ * servers only. Refused: IP literals that are not public (loopback, private, link-local, the
+ * metadata address, unique-local, reserved: the SSRF guard's classifier), internal names, and
+ * names without a dot, which only a local search domain could resolve.
+ *
+ * @example deployedHostRefusal('127.0.0.1') // '127.0.0.1 is a loopback address'
+ */
+export function deployedHostRefusal(hostname: string): string | null {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) {
+    const kind = addressKind(host);
+    return kind === 'public' ? null : `${host} is ${kind === 'unspecified' ? 'an' : 'a'} ${kind} address`;
+  }
+  if (INTERNAL_NAME.test(host)) return `${host} is a local or internal name`;
+  if (!host.includes('.')) return `${host} is a name without a domain`;
+  return null;
+}
+
+/** Read and validate the feed list to deploy: public hosts only (deployedHostRefusal). */
 export function loadFeeds(path: string): FeedConfig[] {
   let doc: unknown;
   try {
@@ -239,7 +264,7 @@ export function loadFeeds(path: string): FeedConfig[] {
   } catch (cause) {
     throw new ConfigError(`feeds file ${path}: ${(cause as Error).message}`, { value: path }, { cause });
   }
-  return validateFeedsFile(doc, path);
+  return validateFeedsFile(doc, path, undefined, { refuseHost: deployedHostRefusal });
 }
 
 export function readStackConfig(node: Node): StackConfig {

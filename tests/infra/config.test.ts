@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/core/errors';
-import { CONTEXT_KEYS, minNoArticlesHours, readStackConfig } from '../../infra/config';
+import { CONTEXT_KEYS, deployedHostRefusal, minNoArticlesHours, readStackConfig } from '../../infra/config';
 import { synth } from './synth';
 
 const config = (context: Record<string, unknown>) => readStackConfig(new App({ context }).node);
@@ -121,6 +121,43 @@ describe('synth fails, naming the key and the value, if', () => {
   it('the feeds file has an unknown option', () => {
     const file = feedsFile({ feeds: [{ id: 'x', url: 'https://a.example/feed', interval: 5 }] });
     expect(() => synth({ feedsFile: file })).toThrowError('feed "x": unknown option "interval" (got "interval")');
+  });
+
+  it('the feeds file lists no feed', () => {
+    const file = feedsFile({ feeds: [] });
+    expect(() => synth({ feedsFile: file })).toThrowError(`${file}: "feeds" must list at least one feed (got [])`);
+  });
+
+  it('the feeds file has one address under two ids', () => {
+    const file = feedsFile({ feeds: [{ id: 'kossev', url: 'https://kossev.info/feed/' }, { id: 'kossev-2', url: 'https://kossev.info/feed' }] });
+    expect(() => synth({ feedsFile: file })).toThrowError(`${file}: feed "kossev-2": "url" is already the address of feed "kossev" (got "https://kossev.info/feed")`);
+  });
+
+  it.each([
+    ['http://127.0.0.1:8080/feed.xml', '127.0.0.1 is a loopback address'],
+    ['http://localhost:8080/feed.xml', 'localhost is a local or internal name'],
+    ['http://[::1]/feed', '::1 is a loopback address'],
+    ['http://2130706433/feed', '127.0.0.1 is a loopback address'],
+    ['http://10.1.2.3/rss', '10.1.2.3 is a private address'],
+    ['https://192.168.1.20/feed', '192.168.1.20 is a private address'],
+    ['http://169.254.169.254/latest/meta-data/', '169.254.169.254 is a link-local address'],
+    ['http://[::ffff:10.0.0.1]/feed', '::ffff:a00:1 is a private address'],
+    ['http://[fd00::1]/feed', 'fd00::1 is a unique-local address'],
+    ['http://0.0.0.0/feed', '0.0.0.0 is an unspecified address'],
+    ['https://news.internal/feed', 'news.internal is a local or internal name'],
+    ['https://printer.local/feed', 'printer.local is a local or internal name'],
+    ['https://feeds.localhost/rss', 'feeds.localhost is a local or internal name'],
+    ['https://intranet/feed', 'intranet is a name without a domain'],
+  ])('the feeds file to deploy names a host that is not public: %s', (url, reason) => {
+    const file = feedsFile({ feeds: [{ id: 'ok', url: 'https://kossev.info/feed/' }, { id: 'inside', url }] });
+    expect(() => synth({ feedsFile: file })).toThrowError(`${file}: feed "inside": "url" must name a public host: ${reason} (got ${JSON.stringify(url)})`);
+    expect(() => config({ feedsFile: file })).toThrowError(ConfigError);
+  });
+
+  it('accepts public hosts in the feeds file to deploy', () => {
+    for (const host of ['kossev.info', 'www.rts.rs', '93.184.216.34', '[2606:4700::1111]', 'localhost.example.org']) {
+      expect(deployedHostRefusal(host), host).toBeNull();
+    }
   });
 
   it('the feeds file is not JSON, or missing', () => {
