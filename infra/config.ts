@@ -3,10 +3,12 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Node } from 'constructs';
+import { DEFAULT_FETCH_OPTIONS } from '../functions/adapters/http-fetch';
 import { addressKind } from '../functions/adapters/ssrf-guard';
 import { ConfigError } from '../functions/core/errors';
 import { validateFeedsFile } from '../functions/core/feeds-config';
 import type { FeedConfig } from '../functions/core/model';
+import { DEFAULT_BACKOFF } from '../functions/ingest/schedule';
 
 /**
  * Everything the stack reads from CDK context (`-c key=value` on the command line, or the
@@ -62,6 +64,16 @@ export interface StackConfig {
   readonly contactUrl: string | undefined;
   /** Total time allowed per feed fetch (FETCH_TIMEOUT_MS). Context `fetchTimeoutSeconds`, default 15; at most half the ingest timeout. */
   readonly fetchTimeoutSeconds: number;
+  /** Time to resolve, connect and finish TLS, per request (FETCH_CONNECT_TIMEOUT_MS). Context `fetchConnectTimeoutSeconds`, default 5; at most fetchTimeoutSeconds. */
+  readonly fetchConnectTimeoutSeconds: number;
+  /** Largest response on the wire (FETCH_MAX_BYTES). Context `fetchMaxBytes`, default 5242880 (5 MiB); 1024 to 1 GiB. */
+  readonly fetchMaxBytes: number;
+  /** Largest body once decompressed (FETCH_MAX_DECOMPRESSED_BYTES). Context `fetchMaxDecompressedBytes`, default 20971520 (20 MiB); at least fetchMaxBytes, at most 1 GiB. */
+  readonly fetchMaxDecompressedBytes: number;
+  /** Redirects followed per fetch (FETCH_MAX_REDIRECTS). Context `fetchMaxRedirects`, default 5 (0-20). */
+  readonly fetchMaxRedirects: number;
+  /** Wait after a feed's first failure, doubling with each further one (BACKOFF_BASE_MS). Context `backoffBaseMinutes`, default 15; at most backoffMaxHours. */
+  readonly backoffBaseMinutes: number;
   /** The longest a failing feed waits between attempts (BACKOFF_MAX_MS). Context `backoffMaxHours`, default 24 (1-168). */
   readonly backoffMaxHours: number;
 }
@@ -96,6 +108,11 @@ export const CONTEXT_KEYS = [
   'scopeCountries',
   'contactUrl',
   'fetchTimeoutSeconds',
+  'fetchConnectTimeoutSeconds',
+  'fetchMaxBytes',
+  'fetchMaxDecompressedBytes',
+  'fetchMaxRedirects',
+  'backoffBaseMinutes',
   'backoffMaxHours',
 ] as const;
 
@@ -284,9 +301,25 @@ export function readStackConfig(node: Node): StackConfig {
   }
   const ingestTimeoutSeconds = intContext(node, 'ingestTimeoutSeconds', 60, 10, 900);
   // A batch's feeds are fetched side by side; half the worker's time is left for parsing and storage.
-  const fetchTimeoutSeconds = intContext(node, 'fetchTimeoutSeconds', 15, 1, 450);
+  const fetchTimeoutSeconds = intContext(node, 'fetchTimeoutSeconds', DEFAULT_FETCH_OPTIONS.timeoutMs / 1000, 1, 450);
   if (fetchTimeoutSeconds * 2 > ingestTimeoutSeconds) {
     fail('fetchTimeoutSeconds', `at most half of ingestTimeoutSeconds (${ingestTimeoutSeconds})`, node.tryGetContext('fetchTimeoutSeconds') ?? fetchTimeoutSeconds);
+  }
+  const fetchConnectTimeoutSeconds = intContext(node, 'fetchConnectTimeoutSeconds', Math.min(DEFAULT_FETCH_OPTIONS.connectTimeoutMs / 1000, fetchTimeoutSeconds), 1, 450);
+  if (fetchConnectTimeoutSeconds > fetchTimeoutSeconds) {
+    fail('fetchConnectTimeoutSeconds', `at most fetchTimeoutSeconds (${fetchTimeoutSeconds})`, node.tryGetContext('fetchConnectTimeoutSeconds'));
+  }
+  // The ranges functions/adapters/env.ts accepts, so a synth that passes deploys a worker that loads.
+  const fetchMaxBytes = intContext(node, 'fetchMaxBytes', DEFAULT_FETCH_OPTIONS.maxBytes, 1024, 1024 ** 3);
+  const fetchMaxDecompressedBytes = intContext(node, 'fetchMaxDecompressedBytes', Math.max(DEFAULT_FETCH_OPTIONS.maxDecompressedBytes, fetchMaxBytes), 1024, 1024 ** 3);
+  // A body sent without compression counts against both caps: a smaller second cap would quietly lower the first.
+  if (fetchMaxDecompressedBytes < fetchMaxBytes) {
+    fail('fetchMaxDecompressedBytes', `at least fetchMaxBytes (${fetchMaxBytes})`, node.tryGetContext('fetchMaxDecompressedBytes'));
+  }
+  const backoffMaxHours = intContext(node, 'backoffMaxHours', DEFAULT_BACKOFF.maxMs / 3_600_000, 1, 168);
+  const backoffBaseMinutes = intContext(node, 'backoffBaseMinutes', Math.min(DEFAULT_BACKOFF.baseMs / 60_000, backoffMaxHours * 60), 1, 168 * 60);
+  if (backoffBaseMinutes > backoffMaxHours * 60) {
+    fail('backoffBaseMinutes', `at most backoffMaxHours in minutes (${backoffMaxHours * 60})`, node.tryGetContext('backoffBaseMinutes'));
   }
   const scheduleMinutes = intContext(node, 'scheduleMinutes', 15, 1, 1440);
   // Alarms evaluate at most 7 days of hourly periods.
@@ -327,6 +360,11 @@ export function readStackConfig(node: Node): StackConfig {
     scopeCountries: countriesContext(node, 'scopeCountries'),
     contactUrl: urlContext(node, 'contactUrl'),
     fetchTimeoutSeconds,
-    backoffMaxHours: intContext(node, 'backoffMaxHours', 24, 1, 168),
+    fetchConnectTimeoutSeconds,
+    fetchMaxBytes,
+    fetchMaxDecompressedBytes,
+    fetchMaxRedirects: intContext(node, 'fetchMaxRedirects', DEFAULT_FETCH_OPTIONS.maxRedirects, 0, 20),
+    backoffBaseMinutes,
+    backoffMaxHours,
   };
 }

@@ -19,7 +19,9 @@ import {
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_FETCH_OPTIONS } from '../functions/adapters/http-fetch';
 import { ARTICLE_INDEXES, ARTICLES_TABLE_KEYS, FEED_INDEXES, FEEDS_TABLE_KEYS } from '../functions/adapters/keys';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../functions/ingest/schedule';
 import { ArticlesAthena } from './athena';
 import { LAMBDA_BUNDLE } from './bundling';
 import { DEFAULT_FEEDS_FILE, defaultNoArticlesHours, type StackConfig } from './config';
@@ -31,6 +33,36 @@ export interface WbnewsStackProps extends StackProps, Partial<StackConfig> {}
 /** Grant exact actions on exact resources (the grant helpers of Table add index ARNs we don't use). */
 function grantOn(grantee: IGrantable, resourceArns: string[], ...actions: string[]): Grant {
   return Grant.addToPrincipal({ grantee, actions, resourceArns });
+}
+
+/**
+ * The ingest worker's fetch limits and politeness settings as the environment
+ * functions/adapters/env.ts reads (fetchOptionsFromEnv), from the stack's configuration; unset
+ * parts take the worker's own defaults (DEFAULT_FETCH_OPTIONS).
+ */
+export function fetchEnvironment(props: Partial<StackConfig>): Record<string, string> {
+  const d = DEFAULT_FETCH_OPTIONS;
+  return {
+    FETCH_TIMEOUT_MS: String((props.fetchTimeoutSeconds ?? d.timeoutMs / 1000) * 1000),
+    FETCH_CONNECT_TIMEOUT_MS: String((props.fetchConnectTimeoutSeconds ?? d.connectTimeoutMs / 1000) * 1000),
+    FETCH_MAX_BYTES: String(props.fetchMaxBytes ?? d.maxBytes),
+    FETCH_MAX_DECOMPRESSED_BYTES: String(props.fetchMaxDecompressedBytes ?? d.maxDecompressedBytes),
+    FETCH_MAX_REDIRECTS: String(props.fetchMaxRedirects ?? d.maxRedirects),
+    ...(props.contactUrl ? { FETCH_CONTACT_URL: props.contactUrl } : {}),
+  };
+}
+
+/** The failing-feed back-off as milliseconds, as the stack configures it (defaults: DEFAULT_BACKOFF). */
+export function backoffPolicy(props: Partial<StackConfig>): BackoffPolicy {
+  return {
+    baseMs: props.backoffBaseMinutes !== undefined ? props.backoffBaseMinutes * 60_000 : DEFAULT_BACKOFF.baseMs,
+    maxMs: props.backoffMaxHours !== undefined ? props.backoffMaxHours * 3_600_000 : DEFAULT_BACKOFF.maxMs,
+  };
+}
+
+/** The back-off as the environment functions/adapters/env.ts reads (backoffFromEnv). */
+export function backoffEnvironment(policy: BackoffPolicy): Record<string, string> {
+  return { BACKOFF_BASE_MS: String(policy.baseMs), BACKOFF_MAX_MS: String(policy.maxMs) };
 }
 
 const entry = (name: string): string => fileURLToPath(new URL(`../functions/handlers/${name}`, import.meta.url));
@@ -67,6 +99,7 @@ export class WbnewsStack extends Stack {
     const feedsFile = props.feedsFile ?? DEFAULT_FEEDS_FILE;
     const ingestTimeout = Duration.seconds(props.ingestTimeoutSeconds ?? 60);
     const throwaway = props.removalPolicy === 'destroy';
+    const backoff = backoffPolicy(props);
     // Data stores are retained when the stack is deleted, and the tables refuse deletion,
     // unless the stack is declared throwaway (context removalPolicy=destroy).
     const dataRemoval = throwaway ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
@@ -214,7 +247,7 @@ export class WbnewsStack extends Stack {
         FEEDS_TABLE: this.feedsTable.tableName,
         QUEUE_URL: this.queue.queueUrl,
         // The dispatcher never parks a feed longer than the back-off cap.
-        BACKOFF_MAX_MS: String((props.backoffMaxHours ?? 24) * 3_600_000),
+        ...backoffEnvironment(backoff),
         ...powertoolsEnv,
       },
       bundling: {
@@ -256,10 +289,10 @@ export class WbnewsStack extends Stack {
         ...powertoolsEnv,
         // Read by the relevance module when set; unset, data/relevance.json's scope applies.
         ...(props.scopeCountries ? { RELEVANCE_SCOPE: props.scopeCountries.join(',') } : {}),
-        // Fetch politeness and limits (functions/adapters/env.ts reads and checks them at load).
-        FETCH_TIMEOUT_MS: String((props.fetchTimeoutSeconds ?? 15) * 1000),
-        BACKOFF_MAX_MS: String((props.backoffMaxHours ?? 24) * 3_600_000),
-        ...(props.contactUrl ? { FETCH_CONTACT_URL: props.contactUrl } : {}),
+        // Fetch politeness and limits, and the back-off (functions/adapters/env.ts reads and
+        // checks them at load).
+        ...fetchEnvironment(props),
+        ...backoffEnvironment(backoff),
       },
       bundling,
     });
@@ -347,6 +380,7 @@ export class WbnewsStack extends Stack {
       scheduleMinutes,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
       alarmFeedFailures: props.alarmFeedFailures ?? 6,
+      backoff,
       alarmNoArticlesHours: props.alarmNoArticlesHours ?? defaultNoArticlesHours(scheduleMinutes),
     });
     Validations.of(this.monitoring.topic).acknowledge({

@@ -41,6 +41,11 @@ describe('stack configuration (CDK context)', () => {
       scopeCountries: undefined,
       contactUrl: undefined,
       fetchTimeoutSeconds: 15,
+      fetchConnectTimeoutSeconds: 5,
+      fetchMaxBytes: 5242880,
+      fetchMaxDecompressedBytes: 20971520,
+      fetchMaxRedirects: 5,
+      backoffBaseMinutes: 15,
       backoffMaxHours: 24,
     });
   });
@@ -48,6 +53,20 @@ describe('stack configuration (CDK context)', () => {
   it('reads -c values, which arrive as strings', () => {
     const c = config({ scheduleMinutes: '30', athena: 'true', accessLogging: 'false', scopeCountries: 'XK, RS', alarmEmail: ' ops@example.org ', removalPolicy: 'destroy' });
     expect(c).toMatchObject({ scheduleMinutes: 30, athena: true, accessLogging: false, scopeCountries: ['XK', 'RS'], alarmEmail: 'ops@example.org', removalPolicy: 'destroy' });
+  });
+
+  it('reads the fetch limits and the back-off, deriving defaults that would clash', () => {
+    expect(config({ fetchMaxBytes: '1048576', fetchMaxDecompressedBytes: 4194304, fetchMaxRedirects: 0, fetchConnectTimeoutSeconds: 2, backoffBaseMinutes: 5, backoffMaxHours: 1 })).toMatchObject({
+      fetchMaxBytes: 1048576,
+      fetchMaxDecompressedBytes: 4194304,
+      fetchMaxRedirects: 0,
+      fetchConnectTimeoutSeconds: 2,
+      backoffBaseMinutes: 5,
+      backoffMaxHours: 1,
+    });
+    // A larger response cap lifts the default decompressed cap; a short fetch timeout, the connect timeout.
+    expect(config({ fetchMaxBytes: 50 * 1024 * 1024 }).fetchMaxDecompressedBytes).toBe(50 * 1024 * 1024);
+    expect(config({ fetchTimeoutSeconds: 3 }).fetchConnectTimeoutSeconds).toBe(3);
   });
 
   it('makes the no-article window at least two schedule periods by default', () => {
@@ -84,6 +103,15 @@ describe('synth fails, naming the key and the value, if', () => {
     ['the contact URL is not a URL', { contactUrl: 'ops at example' }, 'context "contactUrl" must be an http(s) or mailto: URL (got "ops at example")'],
     ['the fetch timeout leaves no time to store', { fetchTimeoutSeconds: 40 }, 'context "fetchTimeoutSeconds" must be at most half of ingestTimeoutSeconds (60) (got 40)'],
     ['the back-off cap is out of range', { backoffMaxHours: 0 }, 'context "backoffMaxHours" must be an integer from 1 to 168 (got 0)'],
+    ['the first back-off is longer than the cap', { backoffMaxHours: 2, backoffBaseMinutes: '180' }, 'context "backoffBaseMinutes" must be at most backoffMaxHours in minutes (120) (got "180")'],
+    ['the first back-off is zero', { backoffBaseMinutes: 0 }, 'context "backoffBaseMinutes" must be an integer from 1 to 10080 (got 0)'],
+    ['the connect timeout exceeds the fetch timeout', { fetchTimeoutSeconds: 10, fetchConnectTimeoutSeconds: 12 }, 'context "fetchConnectTimeoutSeconds" must be at most fetchTimeoutSeconds (10) (got 12)'],
+    ['the connect timeout is not whole seconds', { fetchConnectTimeoutSeconds: '2.5' }, 'context "fetchConnectTimeoutSeconds" must be an integer from 1 to 450 (got "2.5")'],
+    ['the response cap is below 1 KiB', { fetchMaxBytes: 1000 }, 'context "fetchMaxBytes" must be an integer from 1024 to 1073741824 (got 1000)'],
+    ['the response cap is not a number', { fetchMaxBytes: '5MB' }, 'context "fetchMaxBytes" must be an integer from 1024 to 1073741824 (got "5MB")'],
+    ['the decompressed cap is below the response cap', { fetchMaxBytes: 10485760, fetchMaxDecompressedBytes: 5242880 }, 'context "fetchMaxDecompressedBytes" must be at least fetchMaxBytes (10485760) (got 5242880)'],
+    ['the decompressed cap is above 1 GiB', { fetchMaxDecompressedBytes: 2 * 1024 ** 3 }, 'context "fetchMaxDecompressedBytes" must be an integer from 1024 to 1073741824 (got 2147483648)'],
+    ['too many redirects are allowed', { fetchMaxRedirects: 21 }, 'context "fetchMaxRedirects" must be an integer from 0 to 20 (got 21)'],
     ['the removal policy is unknown', { removalPolicy: 'snapshot' }, 'context "removalPolicy" must be one of retain, destroy (got "snapshot")'],
     ['the alarm e-mail is not an address', { alarmEmail: 'ops at example.org' }, 'context "alarmEmail" must be an e-mail address (got "ops at example.org")'],
     ['the feed-failure threshold is zero', { alarmFeedFailures: 0 }, 'context "alarmFeedFailures" must be an integer from 1 to 100 (got 0)'],
