@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, CustomResourceProviderBase, Duration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -65,6 +65,34 @@ export function backoffEnvironment(policy: BackoffPolicy): Record<string, string
   return { BACKOFF_BASE_MS: String(policy.baseMs), BACKOFF_MAX_MS: String(policy.maxMs) };
 }
 
+/** The construct id aws-cdk-lib gives the provider behind `autoDeleteObjects` (one per stack). */
+export const AUTO_DELETE_PROVIDER_ID = 'Custom::S3AutoDeleteObjectsCustomResourceProvider';
+
+/**
+ * CDK's auto-delete-objects provider (one Lambda per stack that empties the buckets of a
+ * throwaway stack before CloudFormation deletes them) comes with the AWS-managed
+ * AWSLambdaBasicExecutionRole (log writes on every log group, "*") and logs to a group Lambda
+ * creates on first run: kept forever, and left behind by `cdk destroy`. Here it gets its own log
+ * group with the functions' retention, deleted with the stack; its role may write there and
+ * nowhere else, and loses the managed policy. cdk-nag does not see this role or function (they
+ * are plain CfnResources, not CfnRole/CfnFunction), so tests/infra/stack.test.ts checks them.
+ */
+function ownAutoDeleteLogs(stack: Stack, retention: number): LogGroup {
+  const provider = stack.node.tryFindChild(AUTO_DELETE_PROVIDER_ID);
+  const role = provider?.node.tryFindChild('Role');
+  const handler = provider?.node.tryFindChild('Handler');
+  if (!(provider instanceof CustomResourceProviderBase) || !CfnResource.isCfnResource(role) || !CfnResource.isCfnResource(handler)) {
+    // A newer aws-cdk-lib built the provider differently: fail the synth rather than deploy a
+    // role with the managed policy while the README says otherwise.
+    throw new Error(`${AUTO_DELETE_PROVIDER_ID} has changed shape in this aws-cdk-lib: review ownAutoDeleteLogs in infra/stack.ts`);
+  }
+  const logs = new LogGroup(stack, 'AutoDeleteObjectsLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+  handler.addPropertyOverride('LoggingConfig', { LogGroup: logs.logGroupName });
+  provider.addToRolePolicy({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logs.logGroupArn });
+  role.addPropertyDeletionOverride('ManagedPolicyArns');
+  return logs;
+}
+
 const entry = (name: string): string => fileURLToPath(new URL(`../functions/handlers/${name}`, import.meta.url));
 
 /**
@@ -90,6 +118,8 @@ export class WbnewsStack extends Stack {
   readonly schedule: Rule;
   readonly monitoring: Monitoring;
   readonly athena: ArticlesAthena | undefined;
+  /** The log group of CDK's auto-delete-objects provider, in throwaway stacks (removalPolicy=destroy). */
+  readonly autoDeleteLogs: LogGroup | undefined;
 
   constructor(scope: Construct, id: string, props: WbnewsStackProps = {}) {
     super(scope, id, props);
@@ -156,6 +186,9 @@ export class WbnewsStack extends Stack {
       autoDeleteObjects: throwaway,
       ...(this.accessLogsBucket ? { serverAccessLogsBucket: this.accessLogsBucket, serverAccessLogsPrefix: 'articles-bucket/' } : {}),
     });
+    // Throwaway stacks empty their buckets through CDK's auto-delete provider: give it logs
+    // that expire and go with the stack, and a role without the AWS-managed policy.
+    if (throwaway) this.autoDeleteLogs = ownAutoDeleteLogs(this, props.logRetentionDays ?? 30);
     if (!this.accessLogsBucket) {
       Validations.of(this.bucket).acknowledge({
         id: 'AwsSolutions::AwsSolutions-S1',

@@ -136,6 +136,36 @@ describe('removalPolicy=destroy (throwaway stacks)', () => {
   it('has no auto-delete custom resource when data is retained', () => {
     expect(template.findResources('Custom::S3AutoDeleteObjects')).toEqual({});
   });
+
+  it("gives CDK's auto-delete provider its own log group (logRetentionDays, deleted with the stack) and a role that writes only there, with no AWS-managed policy", () => {
+    for (const context of [{ removalPolicy: 'destroy' }, { removalPolicy: 'destroy', accessLogging: false, athena: true, logRetentionDays: 7 }]) {
+      const t = synth(context);
+      const retention = (context as { logRetentionDays?: number }).logRetentionDays ?? 30;
+      // The provider is one function behind every bucket's auto-delete custom resource.
+      const tokens = Object.values(t.findResources('Custom::S3AutoDeleteObjects')).map((r) => r['Properties'].ServiceToken['Fn::GetAtt'][0] as string);
+      expect(new Set(tokens).size).toBe(1);
+      const handler = t.toJSON()['Resources'][tokens[0] as string] as { Properties: Record<string, unknown> };
+      const logs = (handler.Properties['LoggingConfig'] as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(logs).toMatch(/^AutoDeleteObjectsLogs/);
+      const group = t.toJSON()['Resources'][logs] as { Properties: { RetentionInDays: number }; DeletionPolicy: string };
+      expect(group.Properties.RetentionInDays).toBe(retention);
+      expect(group.DeletionPolicy).toBe('Delete');
+      const roleId = (handler.Properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const role = t.toJSON()['Resources'][roleId] as { Properties: Record<string, unknown> };
+      expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
+      expect(role.Properties['Policies']).toEqual([
+        {
+          PolicyName: 'Inline',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logs, 'Arn'] } }],
+          },
+        },
+      ]);
+      // No role of the stack carries an AWS-managed policy, in this configuration either.
+      for (const r of Object.values(t.findResources('AWS::IAM::Role'))) expect(r['Properties'].ManagedPolicyArns).toBeUndefined();
+    }
+  });
 });
 
 describe('SQS', () => {
