@@ -31,6 +31,8 @@ export interface StackConfig {
   readonly ingestMaxConcurrency: number;
   /** Ingest Lambda timeout in seconds. Context `ingestTimeoutSeconds`, default 60 (10-900). */
   readonly ingestTimeoutSeconds: number;
+  /** Ingest Lambda memory in MB (CPU share grows with it). Context `ingestMemoryMB`, default 512 or minIngestMemoryMB if larger (128-10240). */
+  readonly ingestMemoryMB: number;
   /** Days the functions' logs are kept. Context `logRetentionDays`, default 30 (a CloudWatch Logs value). */
   readonly logRetentionDays: number;
   /** Powertools log level. Context `logLevel`, default INFO. */
@@ -93,6 +95,7 @@ export const CONTEXT_KEYS = [
   'ingestBatchSize',
   'ingestMaxConcurrency',
   'ingestTimeoutSeconds',
+  'ingestMemoryMB',
   'logRetentionDays',
   'logLevel',
   'rawTransitionDays',
@@ -273,6 +276,24 @@ export function deployedHostRefusal(hostname: string): string | null {
   return null;
 }
 
+/**
+ * The least memory (MB) the ingest worker needs so that one feed at the decompressed-size cap
+ * cannot crash it, and with it the other feeds of its batch: ~100 MB for the loaded bundle (its
+ * RSS measured after import), plus 12× the cap for the body, its decoded text, the parsed
+ * document, the drafts and their enrichment (measured: a 20 MiB RSS feed of 5,816 items adds
+ * 223 MiB through decode, parse, normalize, relevance and takeaways, all items held at once).
+ *
+ * @example minIngestMemoryMB(20 * 1024 * 1024) // 368: the default 512 MB leaves ~140 MB for the batch's other feeds
+ */
+export function minIngestMemoryMB(fetchMaxDecompressedBytes: number): number {
+  return 128 + 12 * Math.ceil(fetchMaxDecompressedBytes / 1024 ** 2);
+}
+
+/** The default ingest memory: 512 MB, or the next 64 MB step above minIngestMemoryMB when a larger cap needs more. */
+export function defaultIngestMemoryMB(fetchMaxDecompressedBytes: number): number {
+  return Math.max(512, Math.ceil(minIngestMemoryMB(fetchMaxDecompressedBytes) / 64) * 64);
+}
+
 /** Read and validate the feed list to deploy: public hosts only (deployedHostRefusal). */
 export function loadFeeds(path: string): FeedConfig[] {
   let doc: unknown;
@@ -316,6 +337,15 @@ export function readStackConfig(node: Node): StackConfig {
   if (fetchMaxDecompressedBytes < fetchMaxBytes) {
     fail('fetchMaxDecompressedBytes', `at least fetchMaxBytes (${fetchMaxBytes})`, node.tryGetContext('fetchMaxDecompressedBytes'));
   }
+  // Lambda takes 128 MB to 10,240 MB.
+  const ingestMemoryMB = intContext(node, 'ingestMemoryMB', defaultIngestMemoryMB(fetchMaxDecompressedBytes), 128, 10240);
+  if (ingestMemoryMB < minIngestMemoryMB(fetchMaxDecompressedBytes)) {
+    fail(
+      'ingestMemoryMB',
+      `at least ${minIngestMemoryMB(fetchMaxDecompressedBytes)} with fetchMaxDecompressedBytes=${fetchMaxDecompressedBytes} (a feed at that cap, parsed and enriched, takes about 12 times its size besides the ~100 MB the worker needs loaded)`,
+      node.tryGetContext('ingestMemoryMB'),
+    );
+  }
   const backoffMaxHours = intContext(node, 'backoffMaxHours', DEFAULT_BACKOFF.maxMs / 3_600_000, 1, 168);
   const backoffBaseMinutes = intContext(node, 'backoffBaseMinutes', Math.min(DEFAULT_BACKOFF.baseMs / 60_000, backoffMaxHours * 60), 1, 168 * 60);
   if (backoffBaseMinutes > backoffMaxHours * 60) {
@@ -345,6 +375,7 @@ export function readStackConfig(node: Node): StackConfig {
     // The SQS event source accepts a maximum concurrency from 2 to 1000.
     ingestMaxConcurrency: intContext(node, 'ingestMaxConcurrency', 5, 2, 1000),
     ingestTimeoutSeconds,
+    ingestMemoryMB,
     logRetentionDays,
     logLevel: choiceContext<LogLevel>(node, 'logLevel', 'INFO', ['DEBUG', 'INFO', 'WARN', 'ERROR']),
     rawTransitionDays,

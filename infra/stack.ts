@@ -24,7 +24,7 @@ import { ARTICLE_INDEXES, ARTICLES_TABLE_KEYS, FEED_INDEXES, FEEDS_TABLE_KEYS } 
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../functions/ingest/schedule';
 import { ArticlesAthena } from './athena';
 import { LAMBDA_BUNDLE } from './bundling';
-import { DEFAULT_FEEDS_FILE, defaultNoArticlesHours, type StackConfig } from './config';
+import { DEFAULT_FEEDS_FILE, defaultIngestMemoryMB, defaultNoArticlesHours, type StackConfig } from './config';
 import { Monitoring } from './monitoring';
 
 /** Props of the stack: the validated configuration (infra/config.ts), each part optional with the same defaults. */
@@ -299,19 +299,24 @@ export class WbnewsStack extends Stack {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'wbnews ingest worker: consume feed messages, store articles and feed states, write its logs',
     });
-    // 512 MB: one invocation holds up to ingestBatchSize feed bodies at once (each capped at
-    // FETCH_MAX_BYTES, 5 MB by default) with their parsed documents. Measured on the largest
-    // corpus feed (1.6 MB): one parse adds ~50 MB of RSS, five at once ~125 MB; news feeds are
-    // mostly 50-500 KB. 512 MB also buys ~0.3 vCPU for decoding and parsing. Timeout: the records
-    // of a batch run concurrently, so a batch takes about as long as its slowest feed: the
-    // fetch cap (FETCH_TIMEOUT_MS, 15 s by default) plus the writes of its new articles. 60 s
-    // leaves room for S3/DynamoDB retries; raise ingestTimeoutSeconds for full-text fetching.
+    // 512 MB (ingestMemoryMB): one invocation holds up to ingestBatchSize feed bodies at once
+    // with their parsed documents. Measured: the loaded bundle is ~100 MB of RSS; a 0.5 MB feed
+    // (149 items) adds ~30 MB through decode, parse, normalize, relevance and takeaways, five at
+    // once ~50 MB; a feed at the 20 MiB decompressed cap adds ~220 MB, so one such feed beside
+    // four ordinary ones peaks at ~360 MB. The synth refuses a memory too small for one feed at
+    // the cap (minIngestMemoryMB in config.ts). 512 MB also buys ~0.3 vCPU for parsing.
+    // Timeout: the records of a batch run concurrently, so a batch takes about as long as its
+    // slowest feed: the fetch cap (FETCH_TIMEOUT_MS, 15 s by default), its parsing, and the
+    // storage of its new articles; for a `fullText` feed also the page of each new item, one at
+    // a time per host and a second apart (2-3 s a page: ~15 s for the handful of new items of a
+    // 15-minute cycle, minutes for a first run). 60 s leaves room for retries; raise
+    // ingestTimeoutSeconds when full-text feeds bring many new items per cycle.
     this.ingest = new NodejsFunction(this, 'Ingest', {
       description: 'wbnews: ingest one feed per queue message',
       entry: entry('ingest.lambda.ts'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: 512,
+      memorySize: props.ingestMemoryMB ?? defaultIngestMemoryMB(props.fetchMaxDecompressedBytes ?? DEFAULT_FETCH_OPTIONS.maxDecompressedBytes),
       timeout: ingestTimeout,
       role: ingestRole,
       logGroup: ingestLogs,

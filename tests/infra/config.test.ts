@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/core/errors';
-import { CONTEXT_KEYS, deployedHostRefusal, minNoArticlesHours, readStackConfig } from '../../infra/config';
+import { CONTEXT_KEYS, deployedHostRefusal, minIngestMemoryMB, minNoArticlesHours, readStackConfig } from '../../infra/config';
 import { synth } from './synth';
 
 const config = (context: Record<string, unknown>) => readStackConfig(new App({ context }).node);
@@ -26,6 +26,7 @@ describe('stack configuration (CDK context)', () => {
       ingestBatchSize: 5,
       ingestMaxConcurrency: 5,
       ingestTimeoutSeconds: 60,
+      ingestMemoryMB: 512,
       logRetentionDays: 30,
       logLevel: 'INFO',
       rawTransitionDays: 30,
@@ -67,6 +68,14 @@ describe('stack configuration (CDK context)', () => {
     // A larger response cap lifts the default decompressed cap; a short fetch timeout, the connect timeout.
     expect(config({ fetchMaxBytes: 50 * 1024 * 1024 }).fetchMaxDecompressedBytes).toBe(50 * 1024 * 1024);
     expect(config({ fetchTimeoutSeconds: 3 }).fetchConnectTimeoutSeconds).toBe(3);
+  });
+
+  it('gives the worker 512 MB, or enough for one feed at a larger decompressed cap', () => {
+    expect(minIngestMemoryMB(20 * 1024 * 1024)).toBe(368);
+    expect(config({ fetchMaxDecompressedBytes: 30 * 1024 * 1024 }).ingestMemoryMB).toBe(512);
+    // 128 + 12 × 50 = 728, rounded up to a 64 MB step.
+    expect(config({ fetchMaxDecompressedBytes: 50 * 1024 * 1024 }).ingestMemoryMB).toBe(768);
+    expect(config({ ingestMemoryMB: '1769' }).ingestMemoryMB).toBe(1769);
   });
 
   it('makes the no-article window at least two schedule periods by default', () => {
@@ -111,6 +120,9 @@ describe('synth fails, naming the key and the value, if', () => {
     ['the response cap is not a number', { fetchMaxBytes: '5MB' }, 'context "fetchMaxBytes" must be an integer from 1024 to 1073741824 (got "5MB")'],
     ['the decompressed cap is below the response cap', { fetchMaxBytes: 10485760, fetchMaxDecompressedBytes: 5242880 }, 'context "fetchMaxDecompressedBytes" must be at least fetchMaxBytes (10485760) (got 5242880)'],
     ['the decompressed cap is above 1 GiB', { fetchMaxDecompressedBytes: 2 * 1024 ** 3 }, 'context "fetchMaxDecompressedBytes" must be an integer from 1024 to 1073741824 (got 2147483648)'],
+    ['the worker memory is below what Lambda offers', { ingestMemoryMB: 64 }, 'context "ingestMemoryMB" must be an integer from 128 to 10240 (got 64)'],
+    ['the worker memory cannot hold one feed at the decompressed cap', { ingestMemoryMB: 256 }, 'context "ingestMemoryMB" must be at least 368 with fetchMaxDecompressedBytes=20971520 (a feed at that cap, parsed and enriched, takes about 12 times its size besides the ~100 MB the worker needs loaded) (got 256)'],
+    ['a larger decompressed cap is given without the memory for it', { fetchMaxDecompressedBytes: 100 * 1024 * 1024, ingestMemoryMB: '1024' }, 'context "ingestMemoryMB" must be at least 1328 with fetchMaxDecompressedBytes=104857600'],
     ['too many redirects are allowed', { fetchMaxRedirects: 21 }, 'context "fetchMaxRedirects" must be an integer from 0 to 20 (got 21)'],
     ['the removal policy is unknown', { removalPolicy: 'snapshot' }, 'context "removalPolicy" must be one of retain, destroy (got "snapshot")'],
     ['the alarm e-mail is not an address', { alarmEmail: 'ops at example.org' }, 'context "alarmEmail" must be an e-mail address (got "ops at example.org")'],

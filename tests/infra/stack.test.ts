@@ -222,6 +222,11 @@ describe('Lambda', () => {
     });
   });
 
+  it('gives the worker the memory from context, and more by default when the decompressed cap needs it', () => {
+    synth({ ingestMemoryMB: 1024 }).hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('ingest'), MemorySize: 1024 });
+    synth({ fetchMaxDecompressedBytes: 50 * 1024 * 1024 }).hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('ingest'), MemorySize: 768 });
+  });
+
   it('writes each function to its own log group, kept 30 days by default and logRetentionDays otherwise', () => {
     const groups = template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 } });
     expect(Object.keys(groups)).toHaveLength(2);
