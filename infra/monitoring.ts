@@ -21,7 +21,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DISPATCHER_METRICS, INGEST_METRICS, METRICS_NAMESPACE, SERVICES } from '../functions/adapters/metrics';
-import { DEFAULT_BACKOFF } from '../functions/ingest/ingest-feed';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../functions/ingest/schedule';
 
 export interface MonitoringProps {
   readonly dispatcher: IFunction;
@@ -38,6 +38,8 @@ export interface MonitoringProps {
   readonly alarmFeedFailures: number;
   /** Hours without a new stored article that raise the "no new articles" alarm. */
   readonly alarmNoArticlesHours: number;
+  /** The failing-feed back-off the functions run with: states the failure threshold as time. @default DEFAULT_BACKOFF */
+  readonly backoff?: BackoffPolicy;
 }
 
 /**
@@ -99,7 +101,8 @@ export class Monitoring extends Construct {
       return a;
     };
 
-    const backoffHours = hoursOfFailingBefore(props.alarmFeedFailures, props.scheduleMinutes);
+    const backoff = props.backoff ?? DEFAULT_BACKOFF;
+    const backoffHours = hoursOfFailingBefore(props.alarmFeedFailures, props.scheduleMinutes, backoff);
     this.alarms = {
       // A message lands here after three failed receives: our storage failed on that feed
       // three times in a row (feed failures themselves are recorded, not retried).
@@ -148,7 +151,8 @@ export class Monitoring extends Construct {
       feedsFailing: alarm(
         new Alarm(this, 'FeedsFailingAlarm', {
           alarmDescription:
-            `A feed has failed ${props.alarmFeedFailures} times in a row (with the default back-off, failing for about ${backoffHours} hours or more). ` +
+            `A feed has failed ${props.alarmFeedFailures} times in a row (failing for about ${backoffHours} hours or more, ` +
+            `with retries after ${describeMinutes(backoff.baseMs / 60_000)}, doubling, at most ${describeMinutes(backoff.maxMs / 60_000)} apart). ` +
             'The dispatcher logs "feeds failing" every cycle with each feed id, streak and error code.',
           metric: dispatcherMetric(DISPATCHER_METRICS.maxConsecutiveFailures, 'Maximum'),
           threshold: props.alarmFeedFailures,
@@ -290,15 +294,23 @@ export class Monitoring extends Construct {
 }
 
 /**
- * How long a feed has been failing when its streak reaches `failures`, under the default
- * back-off (delays of 15 min, doubling, at most a day) and a dispatcher that runs every
- * `scheduleMinutes`. Shown in the alarm description so the threshold reads as time.
+ * How long a feed has been failing when its streak reaches `failures`, under the back-off
+ * `policy` (a delay of baseMs after the first failure, doubling, at most maxMs) and a dispatcher
+ * that runs every `scheduleMinutes` (a delay ends at the first cycle after it). Shown in the
+ * alarm description so the threshold reads as time.
+ *
+ * @example hoursOfFailingBefore(6, 15) // 7.8: retries after 15, 30, 60, 120 and 240 minutes
  */
-export function hoursOfFailingBefore(failures: number, scheduleMinutes: number): number {
+export function hoursOfFailingBefore(failures: number, scheduleMinutes: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
   let minutes = 0;
   for (let k = 1; k < failures; k++) {
-    const delay = Math.min(DEFAULT_BACKOFF.maxMs, DEFAULT_BACKOFF.baseMs * 2 ** (k - 1)) / 60_000;
+    const delay = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(40, k - 1)) / 60_000;
     minutes += Math.ceil(delay / scheduleMinutes) * scheduleMinutes;
   }
   return Math.round((minutes / 60) * 10) / 10;
+}
+
+/** 90 → "90 min", 120 → "2 h", 1440 → "24 h". */
+function describeMinutes(minutes: number): string {
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.round(minutes * 10) / 10} min`;
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, CustomResourceProviderBase, Duration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -19,10 +19,12 @@ import {
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_FETCH_OPTIONS } from '../functions/adapters/http-fetch';
 import { ARTICLE_INDEXES, ARTICLES_TABLE_KEYS, FEED_INDEXES, FEEDS_TABLE_KEYS } from '../functions/adapters/keys';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../functions/ingest/schedule';
 import { ArticlesAthena } from './athena';
 import { LAMBDA_BUNDLE } from './bundling';
-import { DEFAULT_FEEDS_FILE, type StackConfig } from './config';
+import { DEFAULT_FEEDS_FILE, defaultIngestMemoryMB, defaultNoArticlesHours, type StackConfig } from './config';
 import { Monitoring } from './monitoring';
 
 /** Props of the stack: the validated configuration (infra/config.ts), each part optional with the same defaults. */
@@ -31,6 +33,64 @@ export interface WbnewsStackProps extends StackProps, Partial<StackConfig> {}
 /** Grant exact actions on exact resources (the grant helpers of Table add index ARNs we don't use). */
 function grantOn(grantee: IGrantable, resourceArns: string[], ...actions: string[]): Grant {
   return Grant.addToPrincipal({ grantee, actions, resourceArns });
+}
+
+/**
+ * The ingest worker's fetch limits and politeness settings as the environment
+ * functions/adapters/env.ts reads (fetchOptionsFromEnv), from the stack's configuration; unset
+ * parts take the worker's own defaults (DEFAULT_FETCH_OPTIONS).
+ */
+export function fetchEnvironment(props: Partial<StackConfig>): Record<string, string> {
+  const d = DEFAULT_FETCH_OPTIONS;
+  return {
+    FETCH_TIMEOUT_MS: String((props.fetchTimeoutSeconds ?? d.timeoutMs / 1000) * 1000),
+    FETCH_CONNECT_TIMEOUT_MS: String((props.fetchConnectTimeoutSeconds ?? d.connectTimeoutMs / 1000) * 1000),
+    FETCH_MAX_BYTES: String(props.fetchMaxBytes ?? d.maxBytes),
+    FETCH_MAX_DECOMPRESSED_BYTES: String(props.fetchMaxDecompressedBytes ?? d.maxDecompressedBytes),
+    FETCH_MAX_REDIRECTS: String(props.fetchMaxRedirects ?? d.maxRedirects),
+    ...(props.contactUrl ? { FETCH_CONTACT_URL: props.contactUrl } : {}),
+  };
+}
+
+/** The failing-feed back-off as milliseconds, as the stack configures it (defaults: DEFAULT_BACKOFF). */
+export function backoffPolicy(props: Partial<StackConfig>): BackoffPolicy {
+  return {
+    baseMs: props.backoffBaseMinutes !== undefined ? props.backoffBaseMinutes * 60_000 : DEFAULT_BACKOFF.baseMs,
+    maxMs: props.backoffMaxHours !== undefined ? props.backoffMaxHours * 3_600_000 : DEFAULT_BACKOFF.maxMs,
+  };
+}
+
+/** The back-off as the environment functions/adapters/env.ts reads (backoffFromEnv). */
+export function backoffEnvironment(policy: BackoffPolicy): Record<string, string> {
+  return { BACKOFF_BASE_MS: String(policy.baseMs), BACKOFF_MAX_MS: String(policy.maxMs) };
+}
+
+/** The construct id aws-cdk-lib gives the provider behind `autoDeleteObjects` (one per stack). */
+export const AUTO_DELETE_PROVIDER_ID = 'Custom::S3AutoDeleteObjectsCustomResourceProvider';
+
+/**
+ * CDK's auto-delete-objects provider (one Lambda per stack that empties the buckets of a
+ * throwaway stack before CloudFormation deletes them) comes with the AWS-managed
+ * AWSLambdaBasicExecutionRole (log writes on every log group, "*") and logs to a group Lambda
+ * creates on first run: kept forever, and left behind by `cdk destroy`. Here it gets its own log
+ * group with the functions' retention, deleted with the stack; its role may write there and
+ * nowhere else, and loses the managed policy. cdk-nag does not see this role or function (they
+ * are plain CfnResources, not CfnRole/CfnFunction), so tests/infra/stack.test.ts checks them.
+ */
+function ownAutoDeleteLogs(stack: Stack, retention: number): LogGroup {
+  const provider = stack.node.tryFindChild(AUTO_DELETE_PROVIDER_ID);
+  const role = provider?.node.tryFindChild('Role');
+  const handler = provider?.node.tryFindChild('Handler');
+  if (!(provider instanceof CustomResourceProviderBase) || !CfnResource.isCfnResource(role) || !CfnResource.isCfnResource(handler)) {
+    // A newer aws-cdk-lib built the provider differently: fail the synth rather than deploy a
+    // role with the managed policy while the README says otherwise.
+    throw new Error(`${AUTO_DELETE_PROVIDER_ID} has changed shape in this aws-cdk-lib: review ownAutoDeleteLogs in infra/stack.ts`);
+  }
+  const logs = new LogGroup(stack, 'AutoDeleteObjectsLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+  handler.addPropertyOverride('LoggingConfig', { LogGroup: logs.logGroupName });
+  provider.addToRolePolicy({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logs.logGroupArn });
+  role.addPropertyDeletionOverride('ManagedPolicyArns');
+  return logs;
 }
 
 const entry = (name: string): string => fileURLToPath(new URL(`../functions/handlers/${name}`, import.meta.url));
@@ -58,6 +118,8 @@ export class WbnewsStack extends Stack {
   readonly schedule: Rule;
   readonly monitoring: Monitoring;
   readonly athena: ArticlesAthena | undefined;
+  /** The log group of CDK's auto-delete-objects provider, in throwaway stacks (removalPolicy=destroy). */
+  readonly autoDeleteLogs: LogGroup | undefined;
 
   constructor(scope: Construct, id: string, props: WbnewsStackProps = {}) {
     super(scope, id, props);
@@ -67,6 +129,7 @@ export class WbnewsStack extends Stack {
     const feedsFile = props.feedsFile ?? DEFAULT_FEEDS_FILE;
     const ingestTimeout = Duration.seconds(props.ingestTimeoutSeconds ?? 60);
     const throwaway = props.removalPolicy === 'destroy';
+    const backoff = backoffPolicy(props);
     // Data stores are retained when the stack is deleted, and the tables refuse deletion,
     // unless the stack is declared throwaway (context removalPolicy=destroy).
     const dataRemoval = throwaway ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
@@ -123,6 +186,9 @@ export class WbnewsStack extends Stack {
       autoDeleteObjects: throwaway,
       ...(this.accessLogsBucket ? { serverAccessLogsBucket: this.accessLogsBucket, serverAccessLogsPrefix: 'articles-bucket/' } : {}),
     });
+    // Throwaway stacks empty their buckets through CDK's auto-delete provider: give it logs
+    // that expire and go with the stack, and a role without the AWS-managed policy.
+    if (throwaway) this.autoDeleteLogs = ownAutoDeleteLogs(this, props.logRetentionDays ?? 30);
     if (!this.accessLogsBucket) {
       Validations.of(this.bucket).acknowledge({
         id: 'AwsSolutions::AwsSolutions-S1',
@@ -177,7 +243,9 @@ export class WbnewsStack extends Stack {
       visibilityTimeout: Duration.seconds(ingestTimeout.toSeconds() * 6),
       // A due feed is queued again every cycle, so a message a day old is only a duplicate of
       // newer ones (a failing record reaches the DLQ long before: 3 receives x visibility).
-      retentionPeriod: Duration.days(1),
+      // With a schedule of 8 hours or more, three periods: the backlog alarm fires at two, and
+      // a message that has expired can no longer raise it.
+      retentionPeriod: Duration.minutes(Math.max(24 * 60, 3 * scheduleMinutes)),
       // A feed message that failed three times (our storage failing, not the feed: feed
       // failures are recorded and backed off, not retried) is parked for inspection.
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
@@ -212,7 +280,7 @@ export class WbnewsStack extends Stack {
         FEEDS_TABLE: this.feedsTable.tableName,
         QUEUE_URL: this.queue.queueUrl,
         // The dispatcher never parks a feed longer than the back-off cap.
-        BACKOFF_MAX_MS: String((props.backoffMaxHours ?? 24) * 3_600_000),
+        ...backoffEnvironment(backoff),
         ...powertoolsEnv,
       },
       bundling: {
@@ -231,19 +299,24 @@ export class WbnewsStack extends Stack {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'wbnews ingest worker: consume feed messages, store articles and feed states, write its logs',
     });
-    // 512 MB: one invocation holds up to ingestBatchSize feed bodies at once (each capped at
-    // FETCH_MAX_BYTES, 5 MB by default) with their parsed documents. Measured on the largest
-    // corpus feed (1.6 MB): one parse adds ~50 MB of RSS, five at once ~125 MB; news feeds are
-    // mostly 50-500 KB. 512 MB also buys ~0.3 vCPU for decoding and parsing. Timeout: the records
-    // of a batch run concurrently, so a batch takes about as long as its slowest feed: the
-    // fetch cap (FETCH_TIMEOUT_MS, 15 s by default) plus the writes of its new articles. 60 s
-    // leaves room for S3/DynamoDB retries; raise ingestTimeoutSeconds for full-text fetching.
+    // 512 MB (ingestMemoryMB): one invocation holds up to ingestBatchSize feed bodies at once
+    // with their parsed documents. Measured: the loaded bundle is ~100 MB of RSS; a 0.5 MB feed
+    // (149 items) adds ~30 MB through decode, parse, normalize, relevance and takeaways, five at
+    // once ~50 MB; a feed at the 20 MiB decompressed cap adds ~220 MB, so one such feed beside
+    // four ordinary ones peaks at ~360 MB. The synth refuses a memory too small for one feed at
+    // the cap (minIngestMemoryMB in config.ts). 512 MB also buys ~0.3 vCPU for parsing.
+    // Timeout: the records of a batch run concurrently, so a batch takes about as long as its
+    // slowest feed: the fetch cap (FETCH_TIMEOUT_MS, 15 s by default), its parsing, and the
+    // storage of its new articles; for a `fullText` feed also the page of each new item, one at
+    // a time per host and a second apart (2-3 s a page: ~15 s for the handful of new items of a
+    // 15-minute cycle, minutes for a first run). 60 s leaves room for retries; raise
+    // ingestTimeoutSeconds when full-text feeds bring many new items per cycle.
     this.ingest = new NodejsFunction(this, 'Ingest', {
       description: 'wbnews: ingest one feed per queue message',
       entry: entry('ingest.lambda.ts'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: 512,
+      memorySize: props.ingestMemoryMB ?? defaultIngestMemoryMB(props.fetchMaxDecompressedBytes ?? DEFAULT_FETCH_OPTIONS.maxDecompressedBytes),
       timeout: ingestTimeout,
       role: ingestRole,
       logGroup: ingestLogs,
@@ -254,10 +327,10 @@ export class WbnewsStack extends Stack {
         ...powertoolsEnv,
         // Read by the relevance module when set; unset, data/relevance.json's scope applies.
         ...(props.scopeCountries ? { RELEVANCE_SCOPE: props.scopeCountries.join(',') } : {}),
-        // Fetch politeness and limits (functions/adapters/env.ts reads and checks them at load).
-        FETCH_TIMEOUT_MS: String((props.fetchTimeoutSeconds ?? 15) * 1000),
-        BACKOFF_MAX_MS: String((props.backoffMaxHours ?? 24) * 3_600_000),
-        ...(props.contactUrl ? { FETCH_CONTACT_URL: props.contactUrl } : {}),
+        // Fetch politeness and limits, and the back-off (functions/adapters/env.ts reads and
+        // checks them at load).
+        ...fetchEnvironment(props),
+        ...backoffEnvironment(backoff),
       },
       bundling,
     });
@@ -345,7 +418,8 @@ export class WbnewsStack extends Stack {
       scheduleMinutes,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
       alarmFeedFailures: props.alarmFeedFailures ?? 6,
-      alarmNoArticlesHours: props.alarmNoArticlesHours ?? 12,
+      backoff,
+      alarmNoArticlesHours: props.alarmNoArticlesHours ?? defaultNoArticlesHours(scheduleMinutes),
     });
     Validations.of(this.monitoring.topic).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SNS2',

@@ -35,6 +35,28 @@ describe('the production feed list', () => {
     }
   });
 
+  it('says for every feed whether its address is confirmed, and by which reference', () => {
+    // A repository and path ("owner/repo path/to/file") or a page address.
+    const reference = /[\w.-]+\/[\w.-]+ [\w./-]+\.\w+|https?:\/\/\S+/;
+    for (const feed of doc.feeds) {
+      expect(feed.source, feed.id).toMatch(/^(Confirmed|Flagged): /);
+      if (feed.source?.startsWith('Confirmed: ')) expect(feed.source, feed.id).toMatch(reference);
+    }
+    // Most of the list is confirmed; flagged feeds are the exception, kept for coverage.
+    const confirmed = doc.feeds.filter((f) => f.source?.startsWith('Confirmed: ')).length;
+    expect(confirmed).toBeGreaterThan(doc.feeds.length / 2);
+  });
+
+  it('has a row in feeds/SOURCES.md for every feed, with its address and status', () => {
+    const sources = readFileSync(new URL('../../feeds/SOURCES.md', import.meta.url), 'utf8');
+    for (const feed of doc.feeds) {
+      const row = sources.split('\n').find((line) => line.startsWith(`| \`${feed.id}\` |`));
+      expect(row, feed.id).toBeDefined();
+      expect(row).toContain(`\`${feed.url}\``);
+      expect(row).toContain(`| ${feed.source?.split(':')[0]} |`);
+    }
+  });
+
   it('keeps the review notes out of the configuration the pipeline sees', () => {
     const [first] = validateFeedsFile(doc, 'feeds/feeds.json');
     expect(Object.keys(first ?? {}).sort()).toEqual(['id', 'language', 'name', 'url']);

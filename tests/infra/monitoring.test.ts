@@ -102,7 +102,19 @@ describe('alarms', () => {
     expect(hoursOfFailingBefore(1, 15)).toBe(0);
     // Delays round up to whole schedule periods: the dispatcher only looks every 60 minutes.
     expect(hoursOfFailingBefore(3, 60)).toBe(2);
-    expect(alarmLike(template, /failed 6 times/)['AlarmDescription']).toContain('about 7.8 hours');
+    expect(alarmLike(template, /failed 6 times/)['AlarmDescription']).toContain('about 7.8 hours or more, with retries after 15 min, doubling, at most 24 h apart');
+  });
+
+  it('states the failure threshold under the back-off this deployment runs with', () => {
+    // Base 5 min, cap 1 h, every 15 min: delays 5, 10, 20, 40, 60 round up to 15, 15, 30, 45, 60 minutes.
+    expect(hoursOfFailingBefore(6, 15, { baseMs: 5 * 60_000, maxMs: 3_600_000 })).toBe(2.8);
+    // The cap matters: with 2 h, the 6th failure comes 15+30+60+120+120 min after the first.
+    expect(hoursOfFailingBefore(6, 15, { baseMs: 15 * 60_000, maxMs: 2 * 3_600_000 })).toBe(5.8);
+    // Past the cap, every further failure adds one capped delay: 15 × 4 + 30 + 45 + 93 × 60 minutes.
+    expect(hoursOfFailingBefore(100, 15, { baseMs: 60_000, maxMs: 3_600_000 })).toBe(95.3);
+    const t = synth({ backoffBaseMinutes: 5, backoffMaxHours: 1 });
+    expect(alarmLike(t, /failed 6 times/)['AlarmDescription']).toContain('about 2.8 hours or more, with retries after 5 min, doubling, at most 1 h apart');
+    expect(alarmLike(synth({ backoffMaxHours: 2 }), /failed 6 times/)['AlarmDescription']).toContain('about 5.8 hours');
   });
 
   it('raises when no new article was stored for 12 hours (every hourly sum below 1, a silent worker counting as breaching)', () => {
@@ -121,6 +133,11 @@ describe('alarms', () => {
     expect(alarmLike(synth({ alarmNoArticlesHours: 48 }), /No new article was stored for 48 hours/)).toMatchObject({ EvaluationPeriods: 48, DatapointsToAlarm: 48 });
   });
 
+  it('gives a daily schedule a no-article window of two days, so a quiet day between cycles raises nothing', () => {
+    const t = synth({ scheduleMinutes: 1440 });
+    expect(alarmLike(t, /No new article was stored for 48 hours/)).toMatchObject({ Period: 3600, EvaluationPeriods: 48, DatapointsToAlarm: 48 });
+  });
+
   it('raises when feed messages wait longer than two cycles', () => {
     expect(alarmLike(template, /waited longer than two schedule periods/)).toMatchObject({
       Namespace: 'AWS/SQS',
@@ -128,6 +145,15 @@ describe('alarms', () => {
       Threshold: 1800,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
+  });
+
+  it('keeps feed messages longer than the backlog alarm waits, whatever the schedule', () => {
+    for (const scheduleMinutes of [15, 480, 720, 1440]) {
+      const t = synth({ scheduleMinutes });
+      const threshold = alarmLike(t, /waited longer than two schedule periods/)['Threshold'] as number;
+      const retention = only(t, 'AWS::SQS::Queue', { VisibilityTimeout: 360 }).Properties['MessageRetentionPeriod'] as number;
+      expect(threshold, `scheduleMinutes=${scheduleMinutes}`).toBeLessThan(retention);
+    }
   });
 
   it('judges errors and feed health over the schedule period', () => {

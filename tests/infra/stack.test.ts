@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { backoffFromEnv, fetchOptionsFromEnv } from '../../functions/adapters/env';
 import { idOf, only, synth } from './synth';
 
 // Template assertions for every resource of the stack with the default context (cdk.json's
@@ -135,6 +136,36 @@ describe('removalPolicy=destroy (throwaway stacks)', () => {
   it('has no auto-delete custom resource when data is retained', () => {
     expect(template.findResources('Custom::S3AutoDeleteObjects')).toEqual({});
   });
+
+  it("gives CDK's auto-delete provider its own log group (logRetentionDays, deleted with the stack) and a role that writes only there, with no AWS-managed policy", () => {
+    for (const context of [{ removalPolicy: 'destroy' }, { removalPolicy: 'destroy', accessLogging: false, athena: true, logRetentionDays: 7 }]) {
+      const t = synth(context);
+      const retention = (context as { logRetentionDays?: number }).logRetentionDays ?? 30;
+      // The provider is one function behind every bucket's auto-delete custom resource.
+      const tokens = Object.values(t.findResources('Custom::S3AutoDeleteObjects')).map((r) => r['Properties'].ServiceToken['Fn::GetAtt'][0] as string);
+      expect(new Set(tokens).size).toBe(1);
+      const handler = t.toJSON()['Resources'][tokens[0] as string] as { Properties: Record<string, unknown> };
+      const logs = (handler.Properties['LoggingConfig'] as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(logs).toMatch(/^AutoDeleteObjectsLogs/);
+      const group = t.toJSON()['Resources'][logs] as { Properties: { RetentionInDays: number }; DeletionPolicy: string };
+      expect(group.Properties.RetentionInDays).toBe(retention);
+      expect(group.DeletionPolicy).toBe('Delete');
+      const roleId = (handler.Properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const role = t.toJSON()['Resources'][roleId] as { Properties: Record<string, unknown> };
+      expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
+      expect(role.Properties['Policies']).toEqual([
+        {
+          PolicyName: 'Inline',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logs, 'Arn'] } }],
+          },
+        },
+      ]);
+      // No role of the stack carries an AWS-managed policy, in this configuration either.
+      for (const r of Object.values(t.findResources('AWS::IAM::Role'))) expect(r['Properties'].ManagedPolicyArns).toBeUndefined();
+    }
+  });
 });
 
 describe('SQS', () => {
@@ -191,6 +222,11 @@ describe('Lambda', () => {
     });
   });
 
+  it('gives the worker the memory from context, and more by default when the decompressed cap needs it', () => {
+    synth({ ingestMemoryMB: 1024 }).hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('ingest'), MemorySize: 1024 });
+    synth({ fetchMaxDecompressedBytes: 50 * 1024 * 1024 }).hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('ingest'), MemorySize: 768 });
+  });
+
   it('writes each function to its own log group, kept 30 days by default and logRetentionDays otherwise', () => {
     const groups = template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 } });
     expect(Object.keys(groups)).toHaveLength(2);
@@ -210,18 +246,57 @@ describe('Lambda', () => {
     expect((ingest.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty('RELEVANCE_SCOPE');
   });
 
-  it('passes fetch politeness and back-off settings from context to the functions', () => {
-    const defaults = only(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('ingest') });
-    expect((defaults.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({ FETCH_TIMEOUT_MS: '15000', BACKOFF_MAX_MS: '86400000' });
-    const t = synth({ contactUrl: 'mailto:ops@example.org', fetchTimeoutSeconds: 20, backoffMaxHours: 6 });
-    t.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('ingest'),
-      Environment: { Variables: Match.objectLike({ FETCH_CONTACT_URL: 'mailto:ops@example.org', FETCH_TIMEOUT_MS: '20000', BACKOFF_MAX_MS: '21600000' }) },
+  const variables = (t: Template, description: string): Record<string, string> =>
+    (only(t, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp(description) }).Properties['Environment'] as { Variables: Record<string, string> }).Variables;
+
+  it('passes every fetch limit and the back-off to the worker, with the documented defaults', () => {
+    expect(variables(template, 'ingest')).toMatchObject({
+      FETCH_TIMEOUT_MS: '15000',
+      FETCH_CONNECT_TIMEOUT_MS: '5000',
+      FETCH_MAX_BYTES: '5242880',
+      FETCH_MAX_DECOMPRESSED_BYTES: '20971520',
+      FETCH_MAX_REDIRECTS: '5',
+      BACKOFF_BASE_MS: '900000',
+      BACKOFF_MAX_MS: '86400000',
     });
-    t.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('queue every due feed'),
-      Environment: { Variables: Match.objectLike({ BACKOFF_MAX_MS: '21600000' }) },
+    expect(variables(template, 'ingest')).not.toHaveProperty('FETCH_CONTACT_URL');
+    expect(variables(template, 'queue every due feed')).toMatchObject({ BACKOFF_BASE_MS: '900000', BACKOFF_MAX_MS: '86400000' });
+  });
+
+  it('passes fetch politeness, limits and back-off settings from context to the functions', () => {
+    const t = synth({
+      contactUrl: 'mailto:ops@example.org',
+      fetchTimeoutSeconds: 20,
+      fetchConnectTimeoutSeconds: 3,
+      fetchMaxBytes: 2097152,
+      fetchMaxDecompressedBytes: 8388608,
+      fetchMaxRedirects: 2,
+      backoffBaseMinutes: 5,
+      backoffMaxHours: 6,
     });
+    expect(variables(t, 'ingest')).toMatchObject({
+      FETCH_CONTACT_URL: 'mailto:ops@example.org',
+      FETCH_TIMEOUT_MS: '20000',
+      FETCH_CONNECT_TIMEOUT_MS: '3000',
+      FETCH_MAX_BYTES: '2097152',
+      FETCH_MAX_DECOMPRESSED_BYTES: '8388608',
+      FETCH_MAX_REDIRECTS: '2',
+      BACKOFF_BASE_MS: '300000',
+      BACKOFF_MAX_MS: '21600000',
+    });
+    expect(variables(t, 'queue every due feed')).toMatchObject({ BACKOFF_BASE_MS: '300000', BACKOFF_MAX_MS: '21600000' });
+    // What the worker and the dispatcher read back at load (functions/adapters/env.ts).
+    expect(fetchOptionsFromEnv(variables(t, 'ingest'))).toMatchObject({ timeoutMs: 20000, connectTimeoutMs: 3000, maxBytes: 2097152, maxDecompressedBytes: 8388608, maxRedirects: 2 });
+    expect(fetchOptionsFromEnv(variables(t, 'ingest')).userAgent).toContain('mailto:ops@example.org');
+    expect(backoffFromEnv(variables(t, 'ingest'))).toEqual({ baseMs: 300000, maxMs: 21600000 });
+    expect(backoffFromEnv(variables(t, 'queue every due feed'))).toEqual({ baseMs: 300000, maxMs: 21600000 });
+  });
+
+  it('sets, by default, exactly the fetch options and back-off the worker would use unset', () => {
+    const { userAgent: _ua, ...defaults } = fetchOptionsFromEnv({});
+    const { userAgent: _ua2, ...deployed } = fetchOptionsFromEnv(variables(template, 'ingest'));
+    expect(deployed).toEqual(defaults);
+    expect(backoffFromEnv(variables(template, 'ingest'))).toEqual(backoffFromEnv({}));
   });
 
   it('feeds the worker from the queue in small batches, with partial batch failures and a concurrency cap', () => {
