@@ -2,17 +2,23 @@ import { ConfigError } from '../errors';
 import { foldWithMap, isWordCode as isWordCodeExport, originalIndex, type FoldedText } from '../text-fold';
 import type { CountryCode, Field, Relevance, RelevanceMatch } from '../model';
 import { defaultGazetteer, defaultRelevanceConfig, type GazetteerEntry, type RelevanceConfig } from './gazetteer';
-import { compileGazetteer, scan, type Match, type Matcher, type ScanResult } from './matcher';
+import { caseAccepts, compileGazetteer, scan, spellingAccepts, type FormInfo, type Match, type Matcher, type ScanResult } from './matcher';
 
 /**
  * Decide whether an item is Western Balkans coverage, which countries it concerns, and why.
  *
  * 1. Each field is folded (text-fold.ts) and scanned once with the compiled gazetteer.
- * 2. Readings: a veto cue anywhere in the item cancels an entry's reading (Ohio for Dayton),
- *    unless another unambiguous term of the same country is present. An ambiguous term counts
- *    only with support: a qualifier within `contextWindow` words ("Edi" for Rama), or an
- *    unambiguous in-scope term elsewhere in the item (of the same country when the entry says
- *    `"support": "country"`).
+ * 2. Readings: a match must have the capitals its form asks for (OHR, not "Ohr"; Pristina, not
+ *    "pristine") and, for `=` forms, the spelling as written. Where a stem and a word of another
+ *    entry match the same text ("srpska" Serbian, "Srpska" the Bosnian entity), the word is tried
+ *    first. A veto cue anywhere in the item cancels an entry's reading (Ohio for Dayton), unless
+ *    another unambiguous term of the same country is present. A place or surname right after a
+ *    given name is a person's name ("Fernanda Montenegro"); an ambiguous surname right before a
+ *    capitalised word is someone's given name ("Rama Yade"). An ambiguous term counts only with
+ *    support: a qualifier within the entry's window ("Edi" for Rama; never a cue inside the match
+ *    itself), or an unambiguous in-scope term elsewhere in the item (of the same country when the
+ *    entry says `"support": "country"`). A qualifier also lifts a mention to the entry's
+ *    `qualifiedWeight` ("Serbian" beside "president" weighs as a name).
  * 3. Prominence: a mention is discounted when it is late in the summary or content, one of a
  *    long list of mostly other countries, part of someone's ancestry ("born in Belgrade"), or
  *    under a headline about another country with none of ours.
@@ -40,6 +46,9 @@ const LIST_ITEM_MAX_WORDS = 4;
 const ANCESTRY_BEFORE = 4;
 const ANCESTRY_AFTER = 2;
 const ANCESTRY_KINDS = new Set(['country', 'demonym', 'capital', 'town', 'region']);
+/** Kinds whose single-word names double as surnames: after a given name they name a person. */
+const NAME_KINDS = new Set(['country', 'capital', 'town', 'region', 'person']);
+const EMPTY: ReadonlySet<number> = new Set();
 
 export type Discount = 'late' | 'list' | 'ancestry' | 'foreign-headline';
 
@@ -49,7 +58,7 @@ export interface RejectedMatch {
   readonly text: string;
   readonly field: Field;
   readonly countries: readonly CountryCode[];
-  readonly reason: 'vetoed' | 'unsupported' | 'out-of-scope';
+  readonly reason: 'vetoed' | 'unsupported' | 'out-of-scope' | 'person-name' | 'other-reading';
 }
 
 export interface Classification {
@@ -62,15 +71,17 @@ interface FieldScan {
   readonly original: string;
   readonly folded: FoldedText;
   readonly result: ScanResult;
-  /** Cue id → word indexes where it starts. */
-  readonly cueWords: Map<number, number[]>;
+  /** Cue id → the cue's matches that have the capitals they ask for. */
+  readonly cueMatches: Map<number, Match[]>;
+  /** Word index → true where a term match starts (for the given-name rules). */
+  readonly termStarts: Set<number>;
 }
 
 interface Hit {
   readonly scan: FieldScan;
   readonly match: Match;
   readonly entry: number;
-  readonly form: string;
+  readonly form: FormInfo;
 }
 
 export interface Classifier {
@@ -81,6 +92,8 @@ export interface Classifier {
   readonly inScope: readonly boolean[];
   readonly sportsCues: ReadonlySet<number>;
   readonly ancestryCues: ReadonlySet<number>;
+  readonly givenNames: ReadonlySet<number>;
+  readonly diaspora: ReadonlySet<number>;
   readonly scope: ReadonlySet<CountryCode>;
   readonly factors: Readonly<Record<Discount, number>>;
 }
@@ -95,6 +108,8 @@ export function createClassifier(matcher: Matcher, config: RelevanceConfig): Cla
     inScope: matcher.gazetteer.entries.map((e) => e.countries.some((c) => c === REGION || scope.has(c))),
     sportsCues: matcher.cueSets.get('sports') ?? new Set(),
     ancestryCues: matcher.cueSets.get('ancestry') ?? new Set(),
+    givenNames: matcher.cueSets.get('given-names') ?? new Set(),
+    diaspora: matcher.cueSets.get('diaspora') ?? new Set(),
     scope,
     factors: {
       late: config.discounts.late,
@@ -129,23 +144,85 @@ export function classifierForScope(scope: readonly string[], where = 'scope'): C
 function scanField(classifier: Classifier, field: Field, original: string): FieldScan {
   const folded = foldWithMap(original);
   const result = scan(classifier.matcher, folded.text);
-  const cueWords = new Map<number, number[]>();
+  const cueMatches = new Map<number, Match[]>();
+  const cueCase = classifier.matcher.cueCase;
   for (const cue of result.cues) {
-    const list = cueWords.get(cue.id);
-    if (list) list.push(cue.word);
-    else cueWords.set(cue.id, [cue.word]);
+    const rule = cueCase[cue.id] ?? 0;
+    if (rule !== 0 && !caseAccepts(rule, original.slice(originalIndex(folded, cue.start), originalIndex(folded, cue.end)))) continue;
+    const list = cueMatches.get(cue.id);
+    if (list) list.push(cue);
+    else cueMatches.set(cue.id, [cue]);
   }
-  return { field, original, folded, result, cueWords };
+  const termStarts = new Set<number>();
+  for (const m of result.terms) termStarts.add(m.word);
+  return { field, original, folded, result, cueMatches, termStarts };
 }
 
-function originalText(s: FieldScan, m: Match): string {
+function originalText(s: FieldScan, m: { start: number; end: number }): string {
   return s.original.slice(originalIndex(s.folded, m.start), originalIndex(s.folded, m.end));
 }
 
-function cueNear(s: FieldScan, cues: ReadonlySet<number>, from: number, to: number): boolean {
+/** Whether a cue of `cues` lies within words [from, to] and outside the span [ownFrom, ownTo] (a term's own words never qualify it). */
+function cueNear(s: FieldScan, cues: ReadonlySet<number>, from: number, to: number, ownFrom = -1, ownTo = -2): boolean {
   // Few cue words occur in a field: look through those, not through the set.
-  for (const [id, at] of s.cueWords) {
-    if (cues.has(id) && at.some((w) => w >= from && w <= to)) return true;
+  for (const [id, list] of s.cueMatches) {
+    if (!cues.has(id)) continue;
+    for (const c of list) {
+      if (c.lastWord < from || c.word > to) continue;
+      if (c.lastWord >= ownFrom && c.word <= ownTo) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
+const titleCaseCache = new WeakMap<FieldScan, boolean>();
+const UPPER_START = /^\p{Lu}/u;
+const LETTERS = /\p{L}{4,}/gu;
+
+/** Headline-style capitals (most words of four or more letters capitalised), where a capital says nothing about names. */
+function titleCased(s: FieldScan): boolean {
+  let known = titleCaseCache.get(s);
+  if (known === undefined) {
+    const long = s.original.match(LETTERS) ?? [];
+    const capitalised = long.filter((w) => UPPER_START.test(w)).length;
+    known = long.length >= 3 && capitalised >= long.length * 0.7;
+    titleCaseCache.set(s, known);
+  }
+  return known;
+}
+
+/** A given name (cue set given-names) written right before the match: "Fernanda Montenegro". */
+function afterGivenName(s: FieldScan, names: ReadonlySet<number>, m: Match): boolean {
+  const at = originalIndex(s.folded, m.start);
+  for (const [id, list] of s.cueMatches) {
+    if (!names.has(id)) continue;
+    for (const c of list) {
+      if (c.lastWord !== m.word - 1) continue;
+      if (/^\s+$/.test(s.original.slice(originalIndex(s.folded, c.end), at))) return true;
+    }
+  }
+  return false;
+}
+
+const NEXT_CAPITALISED = /^ (\p{Lu})\p{Ll}/u;
+
+/** A capitalised word right after the match that is no term of ours, in text that is not headline-cased: "Rama Yade". */
+function beforeCapitalisedName(s: FieldScan, m: Match): boolean {
+  if (titleCased(s)) return false;
+  const rest = s.original.slice(originalIndex(s.folded, m.end), originalIndex(s.folded, m.end) + 3);
+  return NEXT_CAPITALISED.test(rest) && !s.termStarts.has(m.lastWord + 1);
+}
+
+/** A demonym joined by a hyphen to a diaspora's nationality: "Albanian-American". */
+function diasporaCompound(s: FieldScan, diaspora: ReadonlySet<number>, m: Match): boolean {
+  for (const [id, list] of s.cueMatches) {
+    if (!diaspora.has(id)) continue;
+    for (const c of list) {
+      if (c.word !== m.lastWord + 1) continue;
+      const gap = s.original.slice(originalIndex(s.folded, m.end), originalIndex(s.folded, c.start));
+      if (/^[-\u2010\u2011]$/.test(gap)) return true;
+    }
   }
   return false;
 }
@@ -283,44 +360,73 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
 
   const hits: Hit[] = [];
   const cuesPresent = new Set<number>();
+  const forms = matcher.forms;
   for (const s of scans) {
     // Several forms of one entry can match one mention (Montenegro, Monténégro; Belgrade,
-    // Belgrad*): one mention, one hit, named by its exact form when there is one.
+    // Belgrad*): one mention, one hit. A form whose capitals or spelling the text lacks is no match.
     const seen = new Map<string, number>();
     for (const m of s.result.terms) {
-      const form = matcher.forms[m.id];
+      const form = forms[m.id];
       if (!form) continue;
+      if (form.caseRule !== 0 || form.spelling !== null) {
+        const written = originalText(s, m);
+        if (!caseAccepts(form.caseRule, written) || !spellingAccepts(form.spelling, written)) continue;
+      }
       const key = `${form.entry}@${m.start}`;
       const at = seen.get(key);
       if (at === undefined) {
         seen.set(key, hits.length);
-        hits.push({ scan: s, match: m, entry: form.entry, form: form.form });
-      } else if ((hits[at] as Hit).form.endsWith('*') && !form.form.endsWith('*')) {
-        hits[at] = { scan: s, match: m, entry: form.entry, form: form.form };
+        hits.push({ scan: s, match: m, entry: form.entry, form });
+      } else if ((hits[at] as Hit).form.wildcard && !form.wildcard) {
+        hits[at] = { scan: s, match: m, entry: form.entry, form };
       }
     }
-    for (const id of s.cueWords.keys()) cuesPresent.add(id);
+    for (const id of s.cueMatches.keys()) cuesPresent.add(id);
   }
 
   // Most items name nothing of the region or its neighbours: nothing more to weigh.
   if (hits.length === 0) return { relevance: empty(classifier), rejected: [] };
 
+  // Where entries compete for the same text, the more specific reading is tried first: a whole
+  // word before a stem, a form that asked for capitals ("Srpska", the Bosnian entity) before one
+  // that did not ("srpska", Serbian). The other is the fallback; contested mentions lend no support.
+  const position = (h: Hit): string => `${h.scan.field}@${h.match.start}`;
+  const entriesAt = new Map<string, Set<number>>();
+  for (const h of hits) {
+    const set = entriesAt.get(position(h)) ?? new Set<number>();
+    set.add(h.entry);
+    entriesAt.set(position(h), set);
+  }
+  const contested = (h: Hit): boolean => (entriesAt.get(position(h))?.size ?? 0) > 1;
+  hits.sort(
+    (a, b) =>
+      FIELDS.indexOf(a.scan.field) - FIELDS.indexOf(b.scan.field) ||
+      a.match.start - b.match.start ||
+      Number(a.form.wildcard) - Number(b.form.wildcard) ||
+      Number(a.form.caseRule === 0) - Number(b.form.caseRule === 0),
+  );
+
   const vetoCache = new Map<number, boolean>();
+  const anyCue = (ids: ReadonlySet<number> | undefined): boolean => {
+    for (const id of ids ?? []) if (cuesPresent.has(id)) return true;
+    return false;
+  };
   const vetoed = (e: number): boolean => {
     let v = vetoCache.get(e);
     if (v === undefined) {
-      v = false;
-      for (const id of matcher.vetoes[e] ?? []) if (cuesPresent.has(id)) v = true;
+      v = anyCue(matcher.vetoes[e]);
       vetoCache.set(e, v);
     }
     return v;
   };
+  const ambiguous = (e: number): boolean => Boolean((entries[e] as GazetteerEntry).ambiguous) || anyCue(matcher.ambiguousWith[e]);
 
-  // Unambiguous, unvetoed, in-scope evidence: country → entries providing it.
+  // Unambiguous, unvetoed, uncontested in-scope evidence: country → entries providing it.
   const support = new Map<CountryCode, Set<number>>();
   for (const h of hits) {
     const entry = entries[h.entry] as GazetteerEntry;
-    if (entry.ambiguous || !classifier.inScope[h.entry] || vetoed(h.entry)) continue;
+    if (ambiguous(h.entry) || !classifier.inScope[h.entry] || vetoed(h.entry) || contested(h)) continue;
+    if (NAME_KINDS.has(entry.kind) && afterGivenName(h.scan, classifier.givenNames, h.match)) continue;
     for (const c of entry.countries) {
       const set = support.get(c) ?? new Set<number>();
       set.add(h.entry);
@@ -334,30 +440,51 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
   const rejected: RejectedMatch[] = [];
   const accepted: Hit[] = [];
   const foreign: Hit[] = [];
+  const qualified = new Set<Hit>();
+  const taken = new Set<string>();
   for (const h of hits) {
     const entry = entries[h.entry] as GazetteerEntry;
     const reject = (reason: RejectedMatch['reason']): void => {
-      rejected.push({ term: h.form.replace(/\*$/, ''), text: originalText(h.scan, h.match), field: h.scan.field, countries: entry.countries, reason });
+      rejected.push({ term: h.form.name, text: originalText(h.scan, h.match), field: h.scan.field, countries: entry.countries, reason });
     };
+    const accept = (): void => {
+      accepted.push(h);
+      taken.add(position(h));
+    };
+    if (taken.has(position(h))) {
+      reject('other-reading');
+      continue;
+    }
     if (!classifier.inScope[h.entry]) {
       if (!entry.ambiguous && !vetoed(h.entry)) foreign.push(h);
       reject('out-of-scope');
       continue;
     }
+    if (NAME_KINDS.has(entry.kind) && afterGivenName(h.scan, classifier.givenNames, h.match)) {
+      reject('person-name');
+      continue;
+    }
+    const window = entry.window ?? config.contextWindow;
+    const isQualified = cueNear(h.scan, matcher.qualifiers[h.entry] ?? EMPTY, h.match.word - window, h.match.lastWord + window, h.match.word, h.match.lastWord);
     if (vetoed(h.entry)) {
-      if (supportedBy(entry.countries.filter((c) => c !== REGION), h.entry)) accepted.push(h);
+      if (supportedBy(entry.countries.filter((c) => c !== REGION), h.entry)) accept();
       else reject('vetoed');
       continue;
     }
-    if (!entry.ambiguous) {
-      accepted.push(h);
+    if (!ambiguous(h.entry)) {
+      if (isQualified) qualified.add(h);
+      accept();
       continue;
     }
-    const window = config.contextWindow;
-    const qualified = cueNear(h.scan, matcher.qualifiers[h.entry] ?? new Set(), h.match.word - window, h.match.lastWord + window);
+    if (entry.kind === 'person' && beforeCapitalisedName(h.scan, h.match)) {
+      reject('person-name');
+      continue;
+    }
     const supported = entry.support === 'country' ? supportedBy(entry.countries, h.entry) : anySupport(h.entry);
-    if (qualified || supported) accepted.push(h);
-    else reject('unsupported');
+    if (isQualified || supported) {
+      if (isQualified) qualified.add(h);
+      accept();
+    } else reject('unsupported');
   }
 
   // Prominence discounts.
@@ -375,7 +502,11 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
     const { field } = h.scan;
     if (field !== 'title' && originalIndex(h.scan.folded, h.match.start) >= config.leadChars) out.push('late');
     if (inForeignList(h.scan, h.match.start, h.match.end, startsByField.get(field) ?? [], config.listMinItems)) out.push('list');
-    if (ANCESTRY_KINDS.has(entry.kind) && cueNear(h.scan, classifier.ancestryCues, h.match.word - ANCESTRY_BEFORE, h.match.lastWord + ANCESTRY_AFTER)) {
+    if (
+      ANCESTRY_KINDS.has(entry.kind) &&
+      (cueNear(h.scan, classifier.ancestryCues, h.match.word - ANCESTRY_BEFORE, h.match.lastWord + ANCESTRY_AFTER) ||
+        (entry.kind === 'demonym' && diasporaCompound(h.scan, classifier.diaspora, h.match)))
+    ) {
       out.push('ancestry');
     }
     if (field !== 'title' && titleHasForeign && !titleHasOurs) out.push('foreign-headline');
@@ -384,16 +515,17 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
   const FACTOR = classifier.factors;
 
   // Group by (term, field): the most prominent mention sets the factor, repeats saturate.
-  interface Group { hit: Hit; count: number; factor: number; discounts: Discount[] }
+  interface Group { hit: Hit; count: number; factor: number; discounts: Discount[]; qualified: boolean }
   const groups = new Map<string, Group>();
   for (const h of accepted) {
     const discounts = discountsOf(h);
     const factor = discounts.reduce((f, d) => f * FACTOR[d], 1);
-    const key = `${h.entry}|${h.form}|${h.scan.field}`;
+    const key = `${h.entry}|${h.form.name}|${h.scan.field}`;
     const g = groups.get(key);
-    if (!g) groups.set(key, { hit: h, count: 1, factor, discounts });
+    if (!g) groups.set(key, { hit: h, count: 1, factor, discounts, qualified: qualified.has(h) });
     else {
       g.count++;
+      if (qualified.has(h)) g.qualified = true;
       if (factor > g.factor) Object.assign(g, { factor, discounts, hit: h });
     }
   }
@@ -406,12 +538,13 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
   for (const g of groups.values()) {
     const entry = entries[g.hit.entry] as GazetteerEntry;
     const countries = entry.countries.filter((c) => c === REGION || scope.has(c));
-    const contribution = entry.weight * config.fieldWeights[g.hit.scan.field] * g.factor * (1 + Math.log(g.count));
+    const weight = g.qualified && entry.qualifiedWeight !== undefined ? entry.qualifiedWeight : entry.weight;
+    const contribution = weight * config.fieldWeights[g.hit.scan.field] * g.factor * (1 + Math.log(g.count));
     score += contribution;
     for (const c of countries) scores.set(c, (scores.get(c) ?? 0) + contribution);
     if (entry.kind === 'sports') sportsTerm = true;
     matched.push({
-      term: g.hit.form.replace(/\*$/, ''),
+      term: g.hit.form.name,
       text: originalText(g.hit.scan, g.hit.match),
       field: g.hit.scan.field,
       countries,
@@ -429,8 +562,20 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
   let countries = ranked.filter(([, s]) => s > 0 && s >= top * config.countryShare).map(([c]) => c);
   if (countries.length === 0 && (scores.get(REGION) ?? 0) > 0) countries = config.region.filter((c) => scope.has(c));
 
-  const sportsCue = scans.some((s) => s.field !== 'content' && [...s.cueWords.keys()].some((id) => classifier.sportsCues.has(id)));
-  const tags = relevant && (sportsTerm || sportsCue) ? ['sports'] : [];
+  // Sports: a counted sports term (team, athlete, competition), or a sports word in the headline,
+  // or two different ones in the headline and lead. Words with other senses (match, league,
+  // coach, stadium) are not in the cue set.
+  const sportsWords = new Set<number>();
+  let sportsInTitle = false;
+  for (const s of scans) {
+    if (s.field === 'content') continue;
+    for (const id of s.cueMatches.keys()) {
+      if (!classifier.sportsCues.has(id)) continue;
+      sportsWords.add(id);
+      if (s.field === 'title') sportsInTitle = true;
+    }
+  }
+  const tags = relevant && (sportsTerm || sportsInTitle || sportsWords.size >= 2) ? ['sports'] : [];
 
   return {
     relevance: {
