@@ -48,7 +48,6 @@ const ANCESTRY_AFTER = 2;
 const ANCESTRY_KINDS = new Set(['country', 'demonym', 'capital', 'town', 'region']);
 /** Kinds whose single-word names double as surnames: after a given name they name a person. */
 const NAME_KINDS = new Set(['country', 'capital', 'town', 'region', 'person']);
-const EMPTY: ReadonlySet<number> = new Set();
 
 export type Discount = 'late' | 'list' | 'ancestry' | 'foreign-headline';
 
@@ -73,8 +72,6 @@ interface FieldScan {
   readonly result: ScanResult;
   /** Cue id → the cue's matches that have the capitals they ask for. */
   readonly cueMatches: Map<number, Match[]>;
-  /** Word index → true where a term match starts (for the given-name rules). */
-  readonly termStarts: Set<number>;
 }
 
 interface Hit {
@@ -82,6 +79,8 @@ interface Hit {
   readonly match: Match;
   readonly entry: number;
   readonly form: FormInfo;
+  /** Another entry matched the same text (see the reading order in classifyDetailed). */
+  contested: boolean;
 }
 
 export interface Classifier {
@@ -153,9 +152,7 @@ function scanField(classifier: Classifier, field: Field, original: string): Fiel
     if (list) list.push(cue);
     else cueMatches.set(cue.id, [cue]);
   }
-  const termStarts = new Set<number>();
-  for (const m of result.terms) termStarts.add(m.word);
-  return { field, original, folded, result, cueMatches, termStarts };
+  return { field, original, folded, result, cueMatches };
 }
 
 function originalText(s: FieldScan, m: { start: number; end: number }): string {
@@ -211,7 +208,7 @@ const NEXT_CAPITALISED = /^ (\p{Lu})\p{Ll}/u;
 function beforeCapitalisedName(s: FieldScan, m: Match): boolean {
   if (titleCased(s)) return false;
   const rest = s.original.slice(originalIndex(s.folded, m.end), originalIndex(s.folded, m.end) + 3);
-  return NEXT_CAPITALISED.test(rest) && !s.termStarts.has(m.lastWord + 1);
+  return NEXT_CAPITALISED.test(rest) && !s.result.terms.some((t) => t.word === m.lastWord + 1);
 }
 
 /** A demonym joined by a hyphen to a diaspora's nationality: "Albanian-American". */
@@ -364,7 +361,7 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
   for (const s of scans) {
     // Several forms of one entry can match one mention (Montenegro, Monténégro; Belgrade,
     // Belgrad*): one mention, one hit. A form whose capitals or spelling the text lacks is no match.
-    const seen = new Map<string, number>();
+    const first = hits.length;
     for (const m of s.result.terms) {
       const form = forms[m.id];
       if (!form) continue;
@@ -372,14 +369,13 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
         const written = originalText(s, m);
         if (!caseAccepts(form.caseRule, written) || !spellingAccepts(form.spelling, written)) continue;
       }
-      const key = `${form.entry}@${m.start}`;
-      const at = seen.get(key);
-      if (at === undefined) {
-        seen.set(key, hits.length);
-        hits.push({ scan: s, match: m, entry: form.entry, form });
-      } else if ((hits[at] as Hit).form.wildcard && !form.wildcard) {
-        hits[at] = { scan: s, match: m, entry: form.entry, form };
+      let at = -1;
+      for (let k = first; k < hits.length; k++) {
+        const other = hits[k] as Hit;
+        if (other.entry === form.entry && other.match.start === m.start) at = k;
       }
+      if (at < 0) hits.push({ scan: s, match: m, entry: form.entry, form, contested: false });
+      else if ((hits[at] as Hit).form.wildcard && !form.wildcard) hits[at] = { scan: s, match: m, entry: form.entry, form, contested: false };
     }
     for (const id of s.cueMatches.keys()) cuesPresent.add(id);
   }
@@ -390,25 +386,24 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
   // Where entries compete for the same text, the more specific reading is tried first: a whole
   // word before a stem, a form that asked for capitals ("Srpska", the Bosnian entity) before one
   // that did not ("srpska", Serbian). The other is the fallback; contested mentions lend no support.
-  const position = (h: Hit): string => `${h.scan.field}@${h.match.start}`;
-  const entriesAt = new Map<string, Set<number>>();
-  for (const h of hits) {
-    const set = entriesAt.get(position(h)) ?? new Set<number>();
-    set.add(h.entry);
-    entriesAt.set(position(h), set);
+  if (hits.length > 1) {
+    hits.sort(
+      (a, b) =>
+        FIELDS.indexOf(a.scan.field) - FIELDS.indexOf(b.scan.field) ||
+        a.match.start - b.match.start ||
+        Number(a.form.wildcard) - Number(b.form.wildcard) ||
+        Number(a.form.caseRule === 0) - Number(b.form.caseRule === 0),
+    );
+    for (let k = 1; k < hits.length; k++) {
+      const a = hits[k - 1] as Hit;
+      const b = hits[k] as Hit;
+      if (a.scan === b.scan && a.match.start === b.match.start && a.entry !== b.entry) a.contested = b.contested = true;
+    }
   }
-  const contested = (h: Hit): boolean => (entriesAt.get(position(h))?.size ?? 0) > 1;
-  hits.sort(
-    (a, b) =>
-      FIELDS.indexOf(a.scan.field) - FIELDS.indexOf(b.scan.field) ||
-      a.match.start - b.match.start ||
-      Number(a.form.wildcard) - Number(b.form.wildcard) ||
-      Number(a.form.caseRule === 0) - Number(b.form.caseRule === 0),
-  );
 
   const vetoCache = new Map<number, boolean>();
   const anyCue = (ids: ReadonlySet<number> | undefined): boolean => {
-    for (const id of ids ?? []) if (cuesPresent.has(id)) return true;
+    if (ids) for (const id of ids) if (cuesPresent.has(id)) return true;
     return false;
   };
   const vetoed = (e: number): boolean => {
@@ -420,71 +415,63 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
     return v;
   };
   const ambiguous = (e: number): boolean => Boolean((entries[e] as GazetteerEntry).ambiguous) || anyCue(matcher.ambiguousWith[e]);
+  const personName = (h: Hit, entry: GazetteerEntry): boolean =>
+    NAME_KINDS.has(entry.kind) && classifier.givenNames.size > 0 && afterGivenName(h.scan, classifier.givenNames, h.match);
 
-  // Unambiguous, unvetoed, uncontested in-scope evidence: country → entries providing it.
-  const support = new Map<CountryCode, Set<number>>();
+  // Unambiguous, unvetoed, uncontested in-scope evidence: (country, entry) pairs.
+  const supportCountries: CountryCode[] = [];
+  const supportEntries: number[] = [];
   for (const h of hits) {
     const entry = entries[h.entry] as GazetteerEntry;
-    if (ambiguous(h.entry) || !classifier.inScope[h.entry] || vetoed(h.entry) || contested(h)) continue;
-    if (NAME_KINDS.has(entry.kind) && afterGivenName(h.scan, classifier.givenNames, h.match)) continue;
+    if (h.contested || !classifier.inScope[h.entry] || ambiguous(h.entry) || vetoed(h.entry) || personName(h, entry)) continue;
     for (const c of entry.countries) {
-      const set = support.get(c) ?? new Set<number>();
-      set.add(h.entry);
-      support.set(c, set);
+      supportCountries.push(c);
+      supportEntries.push(h.entry);
     }
   }
-  const supportedBy = (codes: readonly CountryCode[], self: number): boolean =>
-    codes.some((c) => [...(support.get(c) ?? [])].some((e) => e !== self));
-  const anySupport = (self: number): boolean => [...support.values()].some((set) => [...set].some((e) => e !== self));
+  /** Evidence from another entry, of one of `codes` (or of any country when `codes` is null). */
+  const supported = (codes: readonly CountryCode[] | null, self: number): boolean => {
+    for (let k = 0; k < supportEntries.length; k++) {
+      if (supportEntries[k] !== self && (codes === null || codes.includes(supportCountries[k] as CountryCode))) return true;
+    }
+    return false;
+  };
 
   const rejected: RejectedMatch[] = [];
   const accepted: Hit[] = [];
   const foreign: Hit[] = [];
   const qualified = new Set<Hit>();
-  const taken = new Set<string>();
+  let taken: Hit | undefined;
   for (const h of hits) {
     const entry = entries[h.entry] as GazetteerEntry;
-    const reject = (reason: RejectedMatch['reason']): void => {
-      rejected.push({ term: h.form.name, text: originalText(h.scan, h.match), field: h.scan.field, countries: entry.countries, reason });
-    };
-    const accept = (): void => {
-      accepted.push(h);
-      taken.add(position(h));
-    };
-    if (taken.has(position(h))) {
-      reject('other-reading');
-      continue;
-    }
-    if (!classifier.inScope[h.entry]) {
+    let reason: RejectedMatch['reason'] | null = null;
+    let isQualified = false;
+    if (taken && taken.scan === h.scan && taken.match.start === h.match.start) {
+      reason = 'other-reading';
+    } else if (!classifier.inScope[h.entry]) {
       if (!entry.ambiguous && !vetoed(h.entry)) foreign.push(h);
-      reject('out-of-scope');
+      reason = 'out-of-scope';
+    } else if (personName(h, entry)) {
+      reason = 'person-name';
+    } else if (vetoed(h.entry)) {
+      if (!supported(entry.countries.filter((c) => c !== REGION), h.entry)) reason = 'vetoed';
+    } else {
+      const window = entry.window ?? config.contextWindow;
+      const qualifiers = matcher.qualifiers[h.entry];
+      isQualified = qualifiers !== undefined && qualifiers.size > 0 &&
+        cueNear(h.scan, qualifiers, h.match.word - window, h.match.lastWord + window, h.match.word, h.match.lastWord);
+      if (ambiguous(h.entry)) {
+        if (entry.kind === 'person' && beforeCapitalisedName(h.scan, h.match)) reason = 'person-name';
+        else if (!isQualified && !supported(entry.support === 'country' ? entry.countries : null, h.entry)) reason = 'unsupported';
+      }
+    }
+    if (reason) {
+      rejected.push({ term: h.form.name, text: originalText(h.scan, h.match), field: h.scan.field, countries: entry.countries, reason });
       continue;
     }
-    if (NAME_KINDS.has(entry.kind) && afterGivenName(h.scan, classifier.givenNames, h.match)) {
-      reject('person-name');
-      continue;
-    }
-    const window = entry.window ?? config.contextWindow;
-    const isQualified = cueNear(h.scan, matcher.qualifiers[h.entry] ?? EMPTY, h.match.word - window, h.match.lastWord + window, h.match.word, h.match.lastWord);
-    if (vetoed(h.entry)) {
-      if (supportedBy(entry.countries.filter((c) => c !== REGION), h.entry)) accept();
-      else reject('vetoed');
-      continue;
-    }
-    if (!ambiguous(h.entry)) {
-      if (isQualified) qualified.add(h);
-      accept();
-      continue;
-    }
-    if (entry.kind === 'person' && beforeCapitalisedName(h.scan, h.match)) {
-      reject('person-name');
-      continue;
-    }
-    const supported = entry.support === 'country' ? supportedBy(entry.countries, h.entry) : anySupport(h.entry);
-    if (isQualified || supported) {
-      if (isQualified) qualified.add(h);
-      accept();
-    } else reject('unsupported');
+    if (isQualified) qualified.add(h);
+    accepted.push(h);
+    taken = h;
   }
 
   // Prominence discounts.
