@@ -91,6 +91,7 @@ export interface Classifier {
   readonly inScope: readonly boolean[];
   readonly sportsCues: ReadonlySet<number>;
   readonly ancestryCues: ReadonlySet<number>;
+  /** Cue ids of given names and name openers (Hotel, Bar, Amaro): a place right after one is part of a name. */
   readonly givenNames: ReadonlySet<number>;
   readonly diaspora: ReadonlySet<number>;
   readonly scope: ReadonlySet<CountryCode>;
@@ -107,7 +108,7 @@ export function createClassifier(matcher: Matcher, config: RelevanceConfig): Cla
     inScope: matcher.gazetteer.entries.map((e) => e.countries.some((c) => c === REGION || scope.has(c))),
     sportsCues: matcher.cueSets.get('sports') ?? new Set(),
     ancestryCues: matcher.cueSets.get('ancestry') ?? new Set(),
-    givenNames: matcher.cueSets.get('given-names') ?? new Set(),
+    givenNames: new Set([...(matcher.cueSets.get('given-names') ?? []), ...(matcher.cueSets.get('name-openers') ?? [])]),
     diaspora: matcher.cueSets.get('diaspora') ?? new Set(),
     scope,
     factors: {
@@ -189,7 +190,7 @@ function titleCased(s: FieldScan): boolean {
   return known;
 }
 
-/** A given name (cue set given-names) written right before the match: "Fernanda Montenegro". */
+/** A given name or a name opener (cue sets given-names, name-openers) written right before the match: "Fernanda Montenegro", "Hotel Montenegro". */
 function afterGivenName(s: FieldScan, names: ReadonlySet<number>, m: Match): boolean {
   const at = originalIndex(s.folded, m.start);
   for (const [id, list] of s.cueMatches) {

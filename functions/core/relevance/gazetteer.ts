@@ -96,8 +96,8 @@ const ENTRY_KEYS = new Set([
 const CODE = /^[A-Z]{2}$/;
 /** Cue sets the classifier itself reads and every gazetteer defines. */
 export const REQUIRED_CUE_SETS = ['sports', 'ancestry'] as const;
-/** Cue sets the classifier reads when a gazetteer defines them: given names (a given name right before a place is a person's surname), and the nationalities of a diaspora ("Albanian-American"). */
-export const OPTIONAL_CUE_SETS = ['given-names', 'diaspora'] as const;
+/** Cue sets the classifier reads when a gazetteer defines them: given names and name openers (a place right after "Fernanda" or "Hotel" is part of a name), and the nationalities of a diaspora ("Albanian-American"). */
+export const OPTIONAL_CUE_SETS = ['given-names', 'name-openers', 'diaspora'] as const;
 
 function fail(where: string, message: string, value: unknown): never {
   throw new ConfigError(`${where}: ${message} (got ${JSON.stringify(value)})`, { value: JSON.stringify(value) });
