@@ -190,17 +190,25 @@ function titleCased(s: FieldScan): boolean {
   return known;
 }
 
+const nameEndsCache = new WeakMap<FieldScan, Set<number>>();
+
 /** A given name or a name opener (cue sets given-names, name-openers) written right before the match: "Fernanda Montenegro", "Hotel Montenegro". */
 function afterGivenName(s: FieldScan, names: ReadonlySet<number>, m: Match): boolean {
-  const at = originalIndex(s.folded, m.start);
-  for (const [id, list] of s.cueMatches) {
-    if (!names.has(id)) continue;
-    for (const c of list) {
-      if (c.lastWord !== m.word - 1) continue;
-      if (/^\s+$/.test(s.original.slice(originalIndex(s.folded, c.end), at))) return true;
+  // The words that directly follow a given name in this field, found once per field.
+  let follows = nameEndsCache.get(s);
+  if (!follows) {
+    follows = new Set<number>();
+    for (const [id, list] of s.cueMatches) {
+      if (!names.has(id)) continue;
+      for (const c of list) {
+        const gapStart = originalIndex(s.folded, c.end);
+        const next = s.result.terms.find((t) => t.word === c.lastWord + 1);
+        if (next && /^\s+$/.test(s.original.slice(gapStart, originalIndex(s.folded, next.start)))) follows.add(next.word);
+      }
     }
+    nameEndsCache.set(s, follows);
   }
-  return false;
+  return follows.size > 0 && follows.has(m.word);
 }
 
 const NEXT_CAPITALISED = /^ (\p{Lu})\p{Ll}/u;

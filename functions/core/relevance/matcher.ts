@@ -103,15 +103,27 @@ export function caseRuleOf(written: string): number {
   return ws.length === 1 && first !== undefined && isUpperChar(first) ? -1 : 0;
 }
 
+/** 1 for an upper-case letter, -1 for a lower-case one, 0 for anything else (ASCII without allocating). */
+function letterCase(written: string, i: number): number {
+  const code = written.charCodeAt(i);
+  if (code < 0x80) return code >= 0x41 && code <= 0x5a ? 1 : code >= 0x61 && code <= 0x7a ? -1 : 0;
+  const c = written[i] as string;
+  const lower = c.toLowerCase();
+  return lower === c.toUpperCase() ? 0 : lower === c ? -1 : 1;
+}
+
 /** Whether text as written (the matched span) satisfies a case rule (caseRuleOf). */
 export function caseAccepts(rule: number, written: string): boolean {
   if (rule === 0) return true;
   if (rule < 0) {
-    for (const c of written) if (c.toLowerCase() !== c.toUpperCase()) return isUpperChar(c);
+    for (let i = 0; i < written.length; i++) {
+      const k = letterCase(written, i);
+      if (k !== 0) return k > 0;
+    }
     return true;
   }
   let n = 0;
-  for (const c of written) if (isUpperChar(c)) n++;
+  for (let i = 0; i < written.length; i++) if (letterCase(written, i) > 0) n++;
   return n >= rule;
 }
 
@@ -380,9 +392,10 @@ export function scan(matcher: Matcher, text: string): ScanResult {
     while (i < n && !isWordCode(text.charCodeAt(i))) i++;
     if (i >= n) break;
     word++;
-    // Most words start with a letter no form starts with: skip them without a walk.
+    // Most words start with two letters no form starts with: skip them without a walk.
     const c = text.charCodeAt(i);
-    if (!child(root, c) && !(root.num && isDigit(c))) {
+    const first = child(root, c);
+    if (!(root.num && isDigit(c)) && (!first || (first.special === 0 && (i + 1 >= n || !child(first, text.charCodeAt(i + 1)))))) {
       i = wordEnd(text, i);
       continue;
     }
