@@ -55,7 +55,7 @@ export interface ParsedFeed {
 export type Field = 'title' | 'summary' | 'content';
 
 export interface RelevanceMatch {
-  /** The term as written in the gazetteer. */
+  /** The gazetteer's name for what was found (its canonical form: "Aleksandar Vučić" for "Vuçiç"). */
   readonly term: string;
   /** The text as it appeared in the article. */
   readonly text: string;

@@ -2,17 +2,23 @@ import { ConfigError } from '../errors';
 import { foldWithMap, isWordCode as isWordCodeExport, originalIndex, type FoldedText } from '../text-fold';
 import type { CountryCode, Field, Relevance, RelevanceMatch } from '../model';
 import { defaultGazetteer, defaultRelevanceConfig, type GazetteerEntry, type RelevanceConfig } from './gazetteer';
-import { compileGazetteer, scan, type Match, type Matcher, type ScanResult } from './matcher';
+import { caseAccepts, compileGazetteer, scan, spellingAccepts, type FormInfo, type Match, type Matcher, type ScanResult } from './matcher';
 
 /**
  * Decide whether an item is Western Balkans coverage, which countries it concerns, and why.
  *
  * 1. Each field is folded (text-fold.ts) and scanned once with the compiled gazetteer.
- * 2. Readings: a veto cue anywhere in the item cancels an entry's reading (Ohio for Dayton),
- *    unless another unambiguous term of the same country is present. An ambiguous term counts
- *    only with support: a qualifier within `contextWindow` words ("Edi" for Rama), or an
- *    unambiguous in-scope term elsewhere in the item (of the same country when the entry says
- *    `"support": "country"`).
+ * 2. Readings: a match must have the capitals its form asks for (OHR, not "Ohr"; Pristina, not
+ *    "pristine") and, for `=` forms, the spelling as written. Where a stem and a word of another
+ *    entry match the same text ("srpska" Serbian, "Srpska" the Bosnian entity), the word is tried
+ *    first. A veto cue anywhere in the item cancels an entry's reading (Ohio for Dayton), unless
+ *    another unambiguous term of the same country is present. A place or surname right after a
+ *    given name is a person's name ("Fernanda Montenegro"); an ambiguous surname right before a
+ *    capitalised word is someone's given name ("Rama Yade"). An ambiguous term counts only with
+ *    support: a qualifier within the entry's window ("Edi" for Rama; never a cue inside the match
+ *    itself), or an unambiguous in-scope term elsewhere in the item (of the same country when the
+ *    entry says `"support": "country"`). A qualifier also lifts a mention to the entry's
+ *    `qualifiedWeight` ("Serbian" beside "president" weighs as a name).
  * 3. Prominence: a mention is discounted when it is late in the summary or content, one of a
  *    long list of mostly other countries, part of someone's ancestry ("born in Belgrade"), or
  *    under a headline about another country with none of ours.
@@ -40,6 +46,8 @@ const LIST_ITEM_MAX_WORDS = 4;
 const ANCESTRY_BEFORE = 4;
 const ANCESTRY_AFTER = 2;
 const ANCESTRY_KINDS = new Set(['country', 'demonym', 'capital', 'town', 'region']);
+/** Kinds whose single-word names double as surnames: after a given name they name a person. */
+const NAME_KINDS = new Set(['country', 'capital', 'town', 'region', 'person']);
 
 export type Discount = 'late' | 'list' | 'ancestry' | 'foreign-headline';
 
@@ -49,7 +57,7 @@ export interface RejectedMatch {
   readonly text: string;
   readonly field: Field;
   readonly countries: readonly CountryCode[];
-  readonly reason: 'vetoed' | 'unsupported' | 'out-of-scope';
+  readonly reason: 'vetoed' | 'unsupported' | 'out-of-scope' | 'person-name' | 'other-reading';
 }
 
 export interface Classification {
@@ -62,15 +70,17 @@ interface FieldScan {
   readonly original: string;
   readonly folded: FoldedText;
   readonly result: ScanResult;
-  /** Cue id → word indexes where it starts. */
-  readonly cueWords: Map<number, number[]>;
+  /** Cue id → the cue's matches that have the capitals they ask for. */
+  readonly cueMatches: Map<number, Match[]>;
 }
 
 interface Hit {
   readonly scan: FieldScan;
   readonly match: Match;
   readonly entry: number;
-  readonly form: string;
+  readonly form: FormInfo;
+  /** Another entry matched the same text (see the reading order in classifyDetailed). */
+  contested: boolean;
 }
 
 export interface Classifier {
@@ -81,6 +91,9 @@ export interface Classifier {
   readonly inScope: readonly boolean[];
   readonly sportsCues: ReadonlySet<number>;
   readonly ancestryCues: ReadonlySet<number>;
+  /** Cue ids of given names and name openers (Hotel, Bar, Amaro): a place right after one is part of a name. */
+  readonly givenNames: ReadonlySet<number>;
+  readonly diaspora: ReadonlySet<number>;
   readonly scope: ReadonlySet<CountryCode>;
   readonly factors: Readonly<Record<Discount, number>>;
 }
@@ -95,6 +108,8 @@ export function createClassifier(matcher: Matcher, config: RelevanceConfig): Cla
     inScope: matcher.gazetteer.entries.map((e) => e.countries.some((c) => c === REGION || scope.has(c))),
     sportsCues: matcher.cueSets.get('sports') ?? new Set(),
     ancestryCues: matcher.cueSets.get('ancestry') ?? new Set(),
+    givenNames: new Set([...(matcher.cueSets.get('given-names') ?? []), ...(matcher.cueSets.get('name-openers') ?? [])]),
+    diaspora: matcher.cueSets.get('diaspora') ?? new Set(),
     scope,
     factors: {
       late: config.discounts.late,
@@ -129,23 +144,91 @@ export function classifierForScope(scope: readonly string[], where = 'scope'): C
 function scanField(classifier: Classifier, field: Field, original: string): FieldScan {
   const folded = foldWithMap(original);
   const result = scan(classifier.matcher, folded.text);
-  const cueWords = new Map<number, number[]>();
+  const cueMatches = new Map<number, Match[]>();
+  const cueCase = classifier.matcher.cueCase;
   for (const cue of result.cues) {
-    const list = cueWords.get(cue.id);
-    if (list) list.push(cue.word);
-    else cueWords.set(cue.id, [cue.word]);
+    const rule = cueCase[cue.id] ?? 0;
+    if (rule !== 0 && !caseAccepts(rule, original.slice(originalIndex(folded, cue.start), originalIndex(folded, cue.end)))) continue;
+    const list = cueMatches.get(cue.id);
+    if (list) list.push(cue);
+    else cueMatches.set(cue.id, [cue]);
   }
-  return { field, original, folded, result, cueWords };
+  return { field, original, folded, result, cueMatches };
 }
 
-function originalText(s: FieldScan, m: Match): string {
+function originalText(s: FieldScan, m: { start: number; end: number }): string {
   return s.original.slice(originalIndex(s.folded, m.start), originalIndex(s.folded, m.end));
 }
 
-function cueNear(s: FieldScan, cues: ReadonlySet<number>, from: number, to: number): boolean {
+/** Whether a cue of `cues` lies within words [from, to] and outside the span [ownFrom, ownTo] (a term's own words never qualify it). */
+function cueNear(s: FieldScan, cues: ReadonlySet<number>, from: number, to: number, ownFrom = -1, ownTo = -2): boolean {
   // Few cue words occur in a field: look through those, not through the set.
-  for (const [id, at] of s.cueWords) {
-    if (cues.has(id) && at.some((w) => w >= from && w <= to)) return true;
+  for (const [id, list] of s.cueMatches) {
+    if (!cues.has(id)) continue;
+    for (const c of list) {
+      if (c.lastWord < from || c.word > to) continue;
+      if (c.lastWord >= ownFrom && c.word <= ownTo) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
+const titleCaseCache = new WeakMap<FieldScan, boolean>();
+const UPPER_START = /^\p{Lu}/u;
+const LETTERS = /\p{L}{4,}/gu;
+
+/** Headline-style capitals (most words of four or more letters capitalised), where a capital says nothing about names. */
+function titleCased(s: FieldScan): boolean {
+  let known = titleCaseCache.get(s);
+  if (known === undefined) {
+    const long = s.original.match(LETTERS) ?? [];
+    const capitalised = long.filter((w) => UPPER_START.test(w)).length;
+    known = long.length >= 3 && capitalised >= long.length * 0.7;
+    titleCaseCache.set(s, known);
+  }
+  return known;
+}
+
+const nameEndsCache = new WeakMap<FieldScan, Set<number>>();
+
+/** A given name or a name opener (cue sets given-names, name-openers) written right before the match: "Fernanda Montenegro", "Hotel Montenegro". */
+function afterGivenName(s: FieldScan, names: ReadonlySet<number>, m: Match): boolean {
+  // The words that directly follow a given name in this field, found once per field.
+  let follows = nameEndsCache.get(s);
+  if (!follows) {
+    follows = new Set<number>();
+    for (const [id, list] of s.cueMatches) {
+      if (!names.has(id)) continue;
+      for (const c of list) {
+        const gapStart = originalIndex(s.folded, c.end);
+        const next = s.result.terms.find((t) => t.word === c.lastWord + 1);
+        if (next && /^\s+$/.test(s.original.slice(gapStart, originalIndex(s.folded, next.start)))) follows.add(next.word);
+      }
+    }
+    nameEndsCache.set(s, follows);
+  }
+  return follows.size > 0 && follows.has(m.word);
+}
+
+const NEXT_CAPITALISED = /^ (\p{Lu})\p{Ll}/u;
+
+/** A capitalised word right after the match that is no term of ours, in text that is not headline-cased: "Rama Yade". */
+function beforeCapitalisedName(s: FieldScan, m: Match): boolean {
+  if (titleCased(s)) return false;
+  const rest = s.original.slice(originalIndex(s.folded, m.end), originalIndex(s.folded, m.end) + 3);
+  return NEXT_CAPITALISED.test(rest) && !s.result.terms.some((t) => t.word === m.lastWord + 1);
+}
+
+/** A demonym joined by a hyphen to a diaspora's nationality: "Albanian-American". */
+function diasporaCompound(s: FieldScan, diaspora: ReadonlySet<number>, m: Match): boolean {
+  for (const [id, list] of s.cueMatches) {
+    if (!diaspora.has(id)) continue;
+    for (const c of list) {
+      if (c.word !== m.lastWord + 1) continue;
+      const gap = s.original.slice(originalIndex(s.folded, m.end), originalIndex(s.folded, c.start));
+      if (/^[-\u2010\u2011]$/.test(gap)) return true;
+    }
   }
   return false;
 }
@@ -283,81 +366,121 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
 
   const hits: Hit[] = [];
   const cuesPresent = new Set<number>();
+  const forms = matcher.forms;
   for (const s of scans) {
     // Several forms of one entry can match one mention (Montenegro, Monténégro; Belgrade,
-    // Belgrad*): one mention, one hit, named by its exact form when there is one.
-    const seen = new Map<string, number>();
+    // Belgrad*): one mention, one hit. A form whose capitals or spelling the text lacks is no match.
+    const first = hits.length;
     for (const m of s.result.terms) {
-      const form = matcher.forms[m.id];
+      const form = forms[m.id];
       if (!form) continue;
-      const key = `${form.entry}@${m.start}`;
-      const at = seen.get(key);
-      if (at === undefined) {
-        seen.set(key, hits.length);
-        hits.push({ scan: s, match: m, entry: form.entry, form: form.form });
-      } else if ((hits[at] as Hit).form.endsWith('*') && !form.form.endsWith('*')) {
-        hits[at] = { scan: s, match: m, entry: form.entry, form: form.form };
+      if (form.caseRule !== 0 || form.spelling !== null) {
+        const written = originalText(s, m);
+        if (!caseAccepts(form.caseRule, written) || !spellingAccepts(form.spelling, written)) continue;
       }
+      let at = -1;
+      for (let k = first; k < hits.length; k++) {
+        const other = hits[k] as Hit;
+        if (other.entry === form.entry && other.match.start === m.start) at = k;
+      }
+      if (at < 0) hits.push({ scan: s, match: m, entry: form.entry, form, contested: false });
+      else if ((hits[at] as Hit).form.wildcard && !form.wildcard) hits[at] = { scan: s, match: m, entry: form.entry, form, contested: false };
     }
-    for (const id of s.cueWords.keys()) cuesPresent.add(id);
+    for (const id of s.cueMatches.keys()) cuesPresent.add(id);
   }
 
   // Most items name nothing of the region or its neighbours: nothing more to weigh.
   if (hits.length === 0) return { relevance: empty(classifier), rejected: [] };
 
+  // Where entries compete for the same text, the more specific reading is tried first: a whole
+  // word before a stem, a form that asked for capitals ("Srpska", the Bosnian entity) before one
+  // that did not ("srpska", Serbian). The other is the fallback; contested mentions lend no support.
+  if (hits.length > 1) {
+    hits.sort(
+      (a, b) =>
+        FIELDS.indexOf(a.scan.field) - FIELDS.indexOf(b.scan.field) ||
+        a.match.start - b.match.start ||
+        Number(a.form.wildcard) - Number(b.form.wildcard) ||
+        Number(a.form.caseRule === 0) - Number(b.form.caseRule === 0),
+    );
+    for (let k = 1; k < hits.length; k++) {
+      const a = hits[k - 1] as Hit;
+      const b = hits[k] as Hit;
+      if (a.scan === b.scan && a.match.start === b.match.start && a.entry !== b.entry) a.contested = b.contested = true;
+    }
+  }
+
   const vetoCache = new Map<number, boolean>();
+  const anyCue = (ids: ReadonlySet<number> | undefined): boolean => {
+    if (ids) for (const id of ids) if (cuesPresent.has(id)) return true;
+    return false;
+  };
   const vetoed = (e: number): boolean => {
     let v = vetoCache.get(e);
     if (v === undefined) {
-      v = false;
-      for (const id of matcher.vetoes[e] ?? []) if (cuesPresent.has(id)) v = true;
+      v = anyCue(matcher.vetoes[e]);
       vetoCache.set(e, v);
     }
     return v;
   };
+  const ambiguous = (e: number): boolean => Boolean((entries[e] as GazetteerEntry).ambiguous) || anyCue(matcher.ambiguousWith[e]);
+  const personName = (h: Hit, entry: GazetteerEntry): boolean =>
+    NAME_KINDS.has(entry.kind) && classifier.givenNames.size > 0 && afterGivenName(h.scan, classifier.givenNames, h.match);
 
-  // Unambiguous, unvetoed, in-scope evidence: country → entries providing it.
-  const support = new Map<CountryCode, Set<number>>();
+  // Unambiguous, unvetoed, uncontested in-scope evidence: (country, entry) pairs.
+  const supportCountries: CountryCode[] = [];
+  const supportEntries: number[] = [];
   for (const h of hits) {
     const entry = entries[h.entry] as GazetteerEntry;
-    if (entry.ambiguous || !classifier.inScope[h.entry] || vetoed(h.entry)) continue;
+    if (h.contested || !classifier.inScope[h.entry] || ambiguous(h.entry) || vetoed(h.entry) || personName(h, entry)) continue;
     for (const c of entry.countries) {
-      const set = support.get(c) ?? new Set<number>();
-      set.add(h.entry);
-      support.set(c, set);
+      supportCountries.push(c);
+      supportEntries.push(h.entry);
     }
   }
-  const supportedBy = (codes: readonly CountryCode[], self: number): boolean =>
-    codes.some((c) => [...(support.get(c) ?? [])].some((e) => e !== self));
-  const anySupport = (self: number): boolean => [...support.values()].some((set) => [...set].some((e) => e !== self));
+  /** Evidence from another entry, of one of `codes` (or of any country when `codes` is null). */
+  const supported = (codes: readonly CountryCode[] | null, self: number): boolean => {
+    for (let k = 0; k < supportEntries.length; k++) {
+      if (supportEntries[k] !== self && (codes === null || codes.includes(supportCountries[k] as CountryCode))) return true;
+    }
+    return false;
+  };
 
   const rejected: RejectedMatch[] = [];
   const accepted: Hit[] = [];
   const foreign: Hit[] = [];
+  const qualified = new Set<Hit>();
+  let taken: Hit | undefined;
   for (const h of hits) {
     const entry = entries[h.entry] as GazetteerEntry;
-    const reject = (reason: RejectedMatch['reason']): void => {
-      rejected.push({ term: h.form.replace(/\*$/, ''), text: originalText(h.scan, h.match), field: h.scan.field, countries: entry.countries, reason });
-    };
-    if (!classifier.inScope[h.entry]) {
+    let reason: RejectedMatch['reason'] | null = null;
+    let isQualified = false;
+    if (taken && taken.scan === h.scan && taken.match.start === h.match.start) {
+      reason = 'other-reading';
+    } else if (!classifier.inScope[h.entry]) {
       if (!entry.ambiguous && !vetoed(h.entry)) foreign.push(h);
-      reject('out-of-scope');
+      reason = 'out-of-scope';
+    } else if (personName(h, entry)) {
+      reason = 'person-name';
+    } else if (vetoed(h.entry)) {
+      if (!supported(entry.countries.filter((c) => c !== REGION), h.entry)) reason = 'vetoed';
+    } else {
+      const window = entry.window ?? config.contextWindow;
+      const qualifiers = matcher.qualifiers[h.entry];
+      isQualified = qualifiers !== undefined && qualifiers.size > 0 &&
+        cueNear(h.scan, qualifiers, h.match.word - window, h.match.lastWord + window, h.match.word, h.match.lastWord);
+      if (ambiguous(h.entry)) {
+        if (entry.kind === 'person' && beforeCapitalisedName(h.scan, h.match)) reason = 'person-name';
+        else if (!isQualified && !supported(entry.support === 'country' ? entry.countries : null, h.entry)) reason = 'unsupported';
+      }
+    }
+    if (reason) {
+      rejected.push({ term: h.form.name, text: originalText(h.scan, h.match), field: h.scan.field, countries: entry.countries, reason });
       continue;
     }
-    if (vetoed(h.entry)) {
-      if (supportedBy(entry.countries.filter((c) => c !== REGION), h.entry)) accepted.push(h);
-      else reject('vetoed');
-      continue;
-    }
-    if (!entry.ambiguous) {
-      accepted.push(h);
-      continue;
-    }
-    const window = config.contextWindow;
-    const qualified = cueNear(h.scan, matcher.qualifiers[h.entry] ?? new Set(), h.match.word - window, h.match.lastWord + window);
-    const supported = entry.support === 'country' ? supportedBy(entry.countries, h.entry) : anySupport(h.entry);
-    if (qualified || supported) accepted.push(h);
-    else reject('unsupported');
+    if (isQualified) qualified.add(h);
+    accepted.push(h);
+    taken = h;
   }
 
   // Prominence discounts.
@@ -375,7 +498,11 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
     const { field } = h.scan;
     if (field !== 'title' && originalIndex(h.scan.folded, h.match.start) >= config.leadChars) out.push('late');
     if (inForeignList(h.scan, h.match.start, h.match.end, startsByField.get(field) ?? [], config.listMinItems)) out.push('list');
-    if (ANCESTRY_KINDS.has(entry.kind) && cueNear(h.scan, classifier.ancestryCues, h.match.word - ANCESTRY_BEFORE, h.match.lastWord + ANCESTRY_AFTER)) {
+    if (
+      ANCESTRY_KINDS.has(entry.kind) &&
+      (cueNear(h.scan, classifier.ancestryCues, h.match.word - ANCESTRY_BEFORE, h.match.lastWord + ANCESTRY_AFTER) ||
+        (entry.kind === 'demonym' && diasporaCompound(h.scan, classifier.diaspora, h.match)))
+    ) {
       out.push('ancestry');
     }
     if (field !== 'title' && titleHasForeign && !titleHasOurs) out.push('foreign-headline');
@@ -384,16 +511,17 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
   const FACTOR = classifier.factors;
 
   // Group by (term, field): the most prominent mention sets the factor, repeats saturate.
-  interface Group { hit: Hit; count: number; factor: number; discounts: Discount[] }
+  interface Group { hit: Hit; count: number; factor: number; discounts: Discount[]; qualified: boolean }
   const groups = new Map<string, Group>();
   for (const h of accepted) {
     const discounts = discountsOf(h);
     const factor = discounts.reduce((f, d) => f * FACTOR[d], 1);
-    const key = `${h.entry}|${h.form}|${h.scan.field}`;
+    const key = `${h.entry}|${h.form.name}|${h.scan.field}`;
     const g = groups.get(key);
-    if (!g) groups.set(key, { hit: h, count: 1, factor, discounts });
+    if (!g) groups.set(key, { hit: h, count: 1, factor, discounts, qualified: qualified.has(h) });
     else {
       g.count++;
+      if (qualified.has(h)) g.qualified = true;
       if (factor > g.factor) Object.assign(g, { factor, discounts, hit: h });
     }
   }
@@ -406,12 +534,13 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
   for (const g of groups.values()) {
     const entry = entries[g.hit.entry] as GazetteerEntry;
     const countries = entry.countries.filter((c) => c === REGION || scope.has(c));
-    const contribution = entry.weight * config.fieldWeights[g.hit.scan.field] * g.factor * (1 + Math.log(g.count));
+    const weight = g.qualified && entry.qualifiedWeight !== undefined ? entry.qualifiedWeight : entry.weight;
+    const contribution = weight * config.fieldWeights[g.hit.scan.field] * g.factor * (1 + Math.log(g.count));
     score += contribution;
     for (const c of countries) scores.set(c, (scores.get(c) ?? 0) + contribution);
     if (entry.kind === 'sports') sportsTerm = true;
     matched.push({
-      term: g.hit.form.replace(/\*$/, ''),
+      term: g.hit.form.name,
       text: originalText(g.hit.scan, g.hit.match),
       field: g.hit.scan.field,
       countries,
@@ -429,8 +558,20 @@ export function classifyDetailed(input: ClassifyInput, classifier: Classifier = 
   let countries = ranked.filter(([, s]) => s > 0 && s >= top * config.countryShare).map(([c]) => c);
   if (countries.length === 0 && (scores.get(REGION) ?? 0) > 0) countries = config.region.filter((c) => scope.has(c));
 
-  const sportsCue = scans.some((s) => s.field !== 'content' && [...s.cueWords.keys()].some((id) => classifier.sportsCues.has(id)));
-  const tags = relevant && (sportsTerm || sportsCue) ? ['sports'] : [];
+  // Sports: a counted sports term (team, athlete, competition), or a sports word in the headline,
+  // or two different ones in the headline and lead. Words with other senses (match, league,
+  // coach, stadium) are not in the cue set.
+  const sportsWords = new Set<number>();
+  let sportsInTitle = false;
+  for (const s of scans) {
+    if (s.field === 'content') continue;
+    for (const id of s.cueMatches.keys()) {
+      if (!classifier.sportsCues.has(id)) continue;
+      sportsWords.add(id);
+      if (s.field === 'title') sportsInTitle = true;
+    }
+  }
+  const tags = relevant && (sportsTerm || sportsInTitle || sportsWords.size >= 2) ? ['sports'] : [];
 
   return {
     relevance: {

@@ -98,6 +98,10 @@ export interface EvaluationReport {
   readonly countriesOnRelevant: CountryScores;
   readonly byLanguage: Readonly<Record<string, BinaryScores>>;
   readonly byKind: Readonly<Record<string, BinaryScores>>;
+  /** Headline-only items (no summary or content) against items with a lead or body. */
+  readonly byShape: Readonly<Record<string, BinaryScores>>;
+  /** The `sports` tag on items labelled and judged relevant: gold = kind "sports". */
+  readonly sportsTag: CountryScores;
   readonly misclassified: readonly ItemOutcome[];
   /** Items judged correctly relevant whose country tags differ from the label. */
   readonly countryMismatches: readonly ItemOutcome[];
@@ -146,6 +150,20 @@ function groupBy(outcomes: readonly ItemOutcome[], key: (o: ItemOutcome) => stri
   return Object.fromEntries([...groups.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0])).map(([k, list]) => [k, binary(list)]));
 }
 
+function sportsTagScores(outcomes: readonly ItemOutcome[]): CountryScores {
+  let tp = 0, fp = 0, fn = 0;
+  for (const o of outcomes) {
+    const gold = o.item.kind === 'sports';
+    const pred = o.relevance.tags.includes('sports');
+    if (gold && pred) tp++;
+    else if (pred) fp++;
+    else if (gold) fn++;
+  }
+  const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
+  const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
+  return { tp, fp, fn, precision, recall, f1: f1(precision, recall) };
+}
+
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
 
 /** Classify every item and compute the report. */
@@ -160,6 +178,8 @@ export function evaluate(items: readonly LabelledItem[], classifier: Classifier 
     countriesOnRelevant: countryScores(outcomes.filter((o) => o.item.relevant)),
     byLanguage: groupBy(outcomes, (o) => o.item.lang),
     byKind: groupBy(outcomes, (o) => o.item.kind),
+    byShape: groupBy(outcomes, (o) => (o.item.summary.trim() || o.item.content.trim() ? 'with lead' : 'headline only')),
+    sportsTag: sportsTagScores(outcomes.filter((o) => o.item.relevant && o.relevance.relevant)),
     misclassified: outcomes.filter((o) => o.item.relevant !== o.relevance.relevant),
     countryMismatches: outcomes.filter((o) => o.item.relevant && o.relevance.relevant && !sameSet(o.item.countries, o.relevance.countries)),
   };

@@ -26,18 +26,36 @@ export interface GazetteerEntry {
   /** Country codes (ISO 3166 alpha-2, XK for Kosovo) or WB for the region as a whole. */
   readonly countries: readonly CountryCode[];
   readonly weight: number;
-  /** Written forms; a trailing `*` on a word matches any ending (Srbij* → Srbija, Srbiji). */
+  /**
+   * Written forms, flattened from the data file's groups. A trailing `*` on a word matches any
+   * ending (Srbij* → Srbija, Srbiji); a leading `=` asks for the spelling as written, diacritics
+   * and script included (=Prištine is not "pristine"). Capitals count too: see data/gazetteer.schema.json.
+   */
   readonly forms: readonly string[];
+  /** The name shown for each form (same index): its group's first form, else the entry's `name`, else the form itself. */
+  readonly names: readonly string[];
   /** Counts only with support: an unambiguous in-scope term, or a qualifier nearby. */
   readonly ambiguous?: boolean;
+  /** Cue words or `@sets` whose presence anywhere in the item makes the entry ambiguous ("Montenegro" in Spanish or Portuguese text, where it is a common surname). */
+  readonly ambiguousWith?: readonly string[];
   /** For ambiguous entries: "region" (default) accepts any unambiguous in-scope term, "country" only one of the same country. */
   readonly support?: Support;
-  /** Words or `@set` names that, within a few words of the match, make an ambiguous term count. */
+  /** Words or `@set` names that, within `window` words of the match, make an ambiguous term count, and raise any mention to `qualifiedWeight`. */
   readonly qualifiers?: readonly string[];
+  /** Words either side searched for a qualifier; default: the config's `contextWindow`. */
+  readonly window?: number;
+  /** The weight of a mention with a qualifier within the window ("Serbian" beside "president" weighs as much as "Serbia"). */
+  readonly qualifiedWeight?: number;
   /** Words or `@set` names that anywhere in the item cancel this reading (Ohio for Dayton). */
   readonly vetoes?: readonly string[];
   readonly note?: string;
 }
+
+/** An entry as the data file writes it: `forms` may hold `[name, form...]` groups, and `name` names the plain forms. */
+export type GazetteerEntryData = Omit<GazetteerEntry, 'forms' | 'names'> & {
+  readonly name?: string;
+  readonly forms: readonly (string | readonly string[])[];
+};
 
 export interface Gazetteer {
   readonly version: string;
@@ -72,10 +90,14 @@ export interface RelevanceConfig {
 }
 
 const KINDS = new Set<string>(ENTRY_KINDS);
-const ENTRY_KEYS = new Set(['id', 'kind', 'countries', 'weight', 'forms', 'ambiguous', 'support', 'qualifiers', 'vetoes', 'note']);
+const ENTRY_KEYS = new Set([
+  'id', 'kind', 'countries', 'weight', 'name', 'forms', 'ambiguous', 'ambiguousWith', 'support', 'qualifiers', 'window', 'qualifiedWeight', 'vetoes', 'note',
+]);
 const CODE = /^[A-Z]{2}$/;
-/** Cue sets the classifier itself reads. */
+/** Cue sets the classifier itself reads and every gazetteer defines. */
 export const REQUIRED_CUE_SETS = ['sports', 'ancestry'] as const;
+/** Cue sets the classifier reads when a gazetteer defines them: given names and name openers (a place right after "Fernanda" or "Hotel" is part of a name), and the nationalities of a diaspora ("Albanian-American"). */
+export const OPTIONAL_CUE_SETS = ['given-names', 'name-openers', 'diaspora'] as const;
 
 function fail(where: string, message: string, value: unknown): never {
   throw new ConfigError(`${where}: ${message} (got ${JSON.stringify(value)})`, { value: JSON.stringify(value) });
@@ -95,8 +117,38 @@ function checkForms(at: string, key: string, list: unknown, cueSets?: Record<str
       if (!(f.slice(1) in cueSets)) fail(at, `"${key}" references unknown cue set`, f);
     } else if (/\*(?!\s|$)/.test(f)) {
       fail(at, `"${key}": "*" may only end a word`, f);
+    } else if (f.includes('=') && (key !== 'forms' || f.lastIndexOf('=') !== 0 || f.includes('*') || f.length < 3)) {
+      fail(at, `"${key}": "=" may only open a form without "*" (spelling as written)`, f);
     }
   }
+}
+
+/** Flatten an entry's forms and [name, form...] groups; each form gets the name shown for it. */
+function flattenForms(at: string, e: Record<string, unknown>): { forms: string[]; names: string[] } {
+  const raw = e['forms'];
+  if (!Array.isArray(raw) || raw.length === 0) fail(at, '"forms" must be a non-empty array of forms and [name, form...] groups', raw);
+  const name = e['name'];
+  if (name !== undefined && (typeof name !== 'string' || /[*=@]/.test(name) || name.trim().length < 2)) {
+    fail(at, '"name" must be a plain name (no *, = or @)', name);
+  }
+  const forms: string[] = [];
+  const names: string[] = [];
+  for (const item of raw as unknown[]) {
+    const isGroup = Array.isArray(item);
+    const group: unknown[] = isGroup ? item : [item];
+    if (isGroup && group.length < 2) fail(at, 'a form group is [name, form...] with at least two strings', item);
+    checkForms(at, 'forms', group);
+    const head = group[0] as string;
+    if (isGroup && /[*=]/.test(head)) fail(at, 'a form group starts with its plain name (no * or =)', item);
+    for (const f of group as string[]) {
+      if (f.startsWith('@')) fail(at, '"forms" must name words, not cue sets', f);
+      const shown = isGroup ? head : typeof name === 'string' ? name : f;
+      if (/[*=]/.test(shown)) fail(at, `form "${f}" needs a name to show: put it in a [name, form...] group or give the entry a "name"`, f);
+      forms.push(f);
+      names.push(shown);
+    }
+  }
+  return { forms, names };
 }
 
 /**
@@ -119,6 +171,7 @@ export function validateGazetteer(doc: unknown, where = 'gazetteer'): Gazetteer 
   for (const name of REQUIRED_CUE_SETS) if (!(name in cueSets)) fail(where, `"cueSets" must define "${name}"`, Object.keys(cueSets));
   if (!Array.isArray(entries) || entries.length === 0) fail(where, '"entries" must be a non-empty array', entries);
   const ids = new Set<string>();
+  const out: GazetteerEntry[] = [];
   entries.forEach((e: unknown, i) => {
     if (!isRecord(e)) fail(`${where} entry ${i}`, 'must be an object', e);
     const at = `${where} entry ${i}${typeof e['id'] === 'string' ? ` (${e['id']})` : ''}`;
@@ -133,18 +186,23 @@ export function validateGazetteer(doc: unknown, where = 'gazetteer'): Gazetteer 
     }
     const weight = e['weight'];
     if (typeof weight !== 'number' || !(weight > 0 && weight <= 10)) fail(at, '"weight" must be a number in (0, 10]', weight);
-    checkForms(at, 'forms', e['forms']);
-    if ((e['forms'] as string[]).length === 0 || (e['forms'] as string[]).some((f) => f.startsWith('@'))) {
-      fail(at, '"forms" must be non-empty and name words, not cue sets', e['forms']);
-    }
+    const { forms, names } = flattenForms(at, e);
     if (e['ambiguous'] !== undefined && typeof e['ambiguous'] !== 'boolean') fail(at, '"ambiguous" must be a boolean', e['ambiguous']);
     if (e['support'] !== undefined && e['support'] !== 'region' && e['support'] !== 'country') {
       fail(at, '"support" must be "region" or "country"', e['support']);
     }
-    for (const key of ['qualifiers', 'vetoes'] as const) if (e[key] !== undefined) checkForms(at, key, e[key], cueSets);
+    for (const key of ['qualifiers', 'vetoes', 'ambiguousWith'] as const) if (e[key] !== undefined) checkForms(at, key, e[key], cueSets);
+    const window = e['window'];
+    if (window !== undefined && (typeof window !== 'number' || !Number.isInteger(window) || window < 0)) fail(at, '"window" must be an integer >= 0', window);
+    const qw = e['qualifiedWeight'];
+    if (qw !== undefined && (typeof qw !== 'number' || !(qw > 0 && qw <= 10))) fail(at, '"qualifiedWeight" must be a number in (0, 10]', qw);
+    if (qw !== undefined && e['qualifiers'] === undefined) fail(at, '"qualifiedWeight" needs "qualifiers"', qw);
     if (e['note'] !== undefined && typeof e['note'] !== 'string') fail(at, '"note" must be a string', e['note']);
+    const entry = { ...e, forms, names } as Record<string, unknown>;
+    delete entry['name'];
+    out.push(entry as unknown as GazetteerEntry);
   });
-  return { version, cueSets: cueSets as Record<string, string[]>, entries: entries as GazetteerEntry[] };
+  return { version, cueSets: cueSets as Record<string, string[]>, entries: out };
 }
 
 function positive(where: string, c: Record<string, unknown>, key: string, max = Infinity): number {

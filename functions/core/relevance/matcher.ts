@@ -9,7 +9,12 @@ import type { Gazetteer } from './gazetteer';
  *
  * Form syntax (after folding): words separated by spaces or hyphens, which match any run of
  * spaces, hyphens or dashes in the text; a word ending in `*` matches any ending of that word
- * (`Crn* Gor*` matches "Crnoj Gori"); a word `#` matches any number ("Route #").
+ * (`Crn* Gor*` matches "Crnoj Gori"); a word `#` matches any number ("Route #"); a leading `=`
+ * asks for the spelling as written (checked by `spellingAccepts`, not by the trie).
+ *
+ * Folding forgets capitals, so each form and cue also carries a case rule (`caseRuleOf`) that the
+ * classifier checks on the text as written: an acronym (OHR, BiH) needs its capitals, a
+ * capitalised single word (Pristina, Tirana) needs a capital first letter.
  */
 
 // A local binding: calls stay direct whatever the module system does with exports.
@@ -35,18 +40,109 @@ class Node {
   special = 0;
 }
 
+/** A term form: the entry it belongs to, the form as written, the name shown for it, and its checks. */
+export interface FormInfo {
+  readonly entry: number;
+  readonly form: string;
+  readonly name: string;
+  /** Ends in `*`: a stem that matches any ending. */
+  readonly wildcard: boolean;
+  /** See caseRuleOf. */
+  readonly caseRule: number;
+  /** For `=` forms: the spelling the text must have (lower case, NFC, single spaces); else null. */
+  readonly spelling: string | null;
+}
+
 export interface Matcher {
   readonly gazetteer: Gazetteer;
   readonly root: Node;
   /** Folded cue words, by cue id. */
   readonly cues: readonly string[];
+  /** Case rule of each cue (caseRuleOf of its first spelling). */
+  readonly cueCase: readonly number[];
+  /** How many words each cue spans. */
+  readonly cueWords: Uint8Array;
   /** Cue ids of each cue set. */
   readonly cueSets: ReadonlyMap<string, ReadonlySet<number>>;
   /** Per entry: the cue ids of its qualifiers and vetoes (sets expanded). */
   readonly qualifiers: readonly ReadonlySet<number>[];
   readonly vetoes: readonly ReadonlySet<number>[];
-  /** Per term form id: the entry it belongs to and the form as written. */
-  readonly forms: readonly { readonly entry: number; readonly form: string }[];
+  /** Per entry: the cue ids of its `ambiguousWith`. */
+  readonly ambiguousWith: readonly ReadonlySet<number>[];
+  /** Per term form id. */
+  readonly forms: readonly FormInfo[];
+}
+
+const SEPARATORS = /[\s\-\u2010-\u2015\u00ad]+/g;
+
+function isUpperChar(c: string): boolean {
+  return c !== c.toLowerCase();
+}
+
+/**
+ * The case rule of a form or cue as written: 0 none; -1 a capitalised single word, whose match
+ * must start with a capital ("Pristina" is not "pristine", "Peć" not "peć"); n > 0 an acronym or a
+ * word with inner capitals (OHR, BiH, EU), whose match needs at least n capitals ("Ohr" is an ear).
+ * Phrases and lower-case forms (srpsk*, albanese) have no rule.
+ */
+export function caseRuleOf(written: string): number {
+  const ws = written.replace(/^=/, '').split(SEPARATORS).filter(Boolean);
+  let upper = 0;
+  let inner = false;
+  for (const w of ws) {
+    const chars = [...w];
+    chars.forEach((c, i) => {
+      if (isUpperChar(c)) {
+        upper++;
+        if (i > 0) inner = true;
+      }
+    });
+  }
+  if (inner) return upper;
+  const first = [...(ws[0] ?? '')].find((c) => c.toLowerCase() !== c.toUpperCase());
+  return ws.length === 1 && first !== undefined && isUpperChar(first) ? -1 : 0;
+}
+
+/** 1 for an upper-case letter, -1 for a lower-case one, 0 for anything else (ASCII without allocating). */
+function letterCase(written: string, i: number): number {
+  const code = written.charCodeAt(i);
+  if (code < 0x80) return code >= 0x41 && code <= 0x5a ? 1 : code >= 0x61 && code <= 0x7a ? -1 : 0;
+  const c = written[i] as string;
+  const lower = c.toLowerCase();
+  return lower === c.toUpperCase() ? 0 : lower === c ? -1 : 1;
+}
+
+/** Whether text as written (the matched span) satisfies a case rule (caseRuleOf). */
+export function caseAccepts(rule: number, written: string): boolean {
+  if (rule === 0) return true;
+  if (rule < 0) {
+    for (let i = 0; i < written.length; i++) {
+      const k = letterCase(written, i);
+      if (k !== 0) return k > 0;
+    }
+    return true;
+  }
+  let n = 0;
+  for (let i = 0; i < written.length; i++) if (letterCase(written, i) > 0) n++;
+  return n >= rule;
+}
+
+/** Whether text as written has the spelling an `=` form asks for (see FormInfo.spelling). */
+export function spellingAccepts(spelling: string | null, written: string): boolean {
+  return spelling === null || written.normalize('NFC').toLowerCase().replace(SEPARATORS, ' ') === spelling;
+}
+
+/** Words of a folded form or cue as the scanner counts them ("b.c" is two, "route #" two). */
+function countWords(folded: string): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < folded.length; i++) {
+    const c = folded.charCodeAt(i);
+    const part: boolean = isWordCode(c) || c === 0x23 || (c === 0x2a && inWord);
+    if (part && !inWord) n++;
+    inWord = part;
+  }
+  return Math.max(1, n);
 }
 
 function isSepCode(code: number): boolean {
@@ -123,14 +219,19 @@ export function compileGazetteer(gazetteer: Gazetteer): Matcher {
   const root = new Node();
   const cueIds = new Map<string, number>();
   const cues: string[] = [];
+  const cueCase: number[] = [];
   const cueId = (word: string): number => {
     const key = words(fold(word.trim())).join(' ');
     let id = cueIds.get(key);
     if (id === undefined) {
       id = cues.length;
       cues.push(key);
+      cueCase.push(caseRuleOf(word.trim()));
       cueIds.set(key, id);
       insert(root, word, id, true);
+    } else if (cueCase[id] !== 0 && caseRuleOf(word.trim()) === 0) {
+      // One spelling of the cue without a case rule ("premier" beside "Premier") lifts it.
+      cueCase[id] = 0;
     }
     return id;
   };
@@ -144,21 +245,37 @@ export function compileGazetteer(gazetteer: Gazetteer): Matcher {
     }
     return out;
   };
-  const forms: { entry: number; form: string }[] = [];
+  // Cue words named only in an entry's qualifiers or vetoes join the trie here, before it is frozen.
+  const qualifiers = gazetteer.entries.map((e) => expand(e.qualifiers));
+  const vetoes = gazetteer.entries.map((e) => expand(e.vetoes));
+  const ambiguousWith = gazetteer.entries.map((e) => expand(e.ambiguousWith));
+  const forms: FormInfo[] = [];
   gazetteer.entries.forEach((entry, e) => {
-    for (const form of entry.forms) {
-      insert(root, form, forms.length, false);
-      forms.push({ entry: e, form });
-    }
+    entry.forms.forEach((form, k) => {
+      const strict = form.startsWith('=');
+      const written = strict ? form.slice(1) : form;
+      insert(root, written, forms.length, false);
+      forms.push({
+        entry: e,
+        form: written,
+        name: entry.names[k] ?? written,
+        wildcard: written.endsWith('*'),
+        caseRule: caseRuleOf(written),
+        spelling: strict ? written.normalize('NFC').toLowerCase().replace(SEPARATORS, ' ') : null,
+      });
+    });
   });
   freeze(root);
   return {
     gazetteer,
     root,
     cues,
+    cueCase,
+    cueWords: Uint8Array.from(cues, (c) => Math.min(255, countWords(c))),
     cueSets,
-    qualifiers: gazetteer.entries.map((e) => expand(e.qualifiers)),
-    vetoes: gazetteer.entries.map((e) => expand(e.vetoes)),
+    qualifiers,
+    vetoes,
+    ambiguousWith,
     forms,
   };
 }
@@ -206,7 +323,7 @@ function consider(list: number[], end: number): void {
  * Walk the trie from word start `i`: the main path follows characters inline; separators,
  * inner wildcards and numbers fork onto a small stack. Fills bestLists/bestEnd and `cues`.
  */
-function walk(root: Node, text: string, i: number, word: number, cues: Match[]): void {
+function walk(root: Node, text: string, i: number, word: number, cues: Match[], cueWords: Uint8Array): void {
   const n = text.length;
   bestEnd = -1;
   if (bestLists.length > 0) bestLists.length = 0;
@@ -228,13 +345,13 @@ function walk(root: Node, text: string, i: number, word: number, cues: Match[]):
       if (node.exactTerms || node.exactCues) {
         if (code < 0 || !isWordCode(code)) {
           if (node.exactTerms) consider(node.exactTerms, pos);
-          if (node.exactCues) for (const id of node.exactCues) cues.push({ id, start: i, end: pos, word, lastWord: -1 });
+          if (node.exactCues) for (const id of node.exactCues) cues.push({ id, start: i, end: pos, word, lastWord: word + (cueWords[id] as number) - 1 });
         }
       }
       if (node.prefixTerms || node.prefixCues) {
         const e = wordEnd(text, pos);
         if (node.prefixTerms) consider(node.prefixTerms, e);
-        if (node.prefixCues) for (const id of node.prefixCues) cues.push({ id, start: i, end: e, word, lastWord: -1 });
+        if (node.prefixCues) for (const id of node.prefixCues) cues.push({ id, start: i, end: e, word, lastWord: word + (cueWords[id] as number) - 1 });
       }
       if (node.wild) {
         stackNodes[sp] = node.wild;
@@ -275,13 +392,14 @@ export function scan(matcher: Matcher, text: string): ScanResult {
     while (i < n && !isWordCode(text.charCodeAt(i))) i++;
     if (i >= n) break;
     word++;
-    // Most words start with a letter no form starts with: skip them without a walk.
+    // Most words start with two letters no form starts with: skip them without a walk.
     const c = text.charCodeAt(i);
-    if (!child(root, c) && !(root.num && isDigit(c))) {
+    const first = child(root, c);
+    if (!(root.num && isDigit(c)) && (!first || (first.special === 0 && (i + 1 >= n || !child(first, text.charCodeAt(i + 1)))))) {
       i = wordEnd(text, i);
       continue;
     }
-    walk(root, text, i, word, cues);
+    walk(root, text, i, word, cues, matcher.cueWords);
     const start = i;
     const startWord = word;
     if (bestLists.length > 0) {

@@ -9,12 +9,19 @@ import {
   validateGazetteer,
   validateRelevanceConfig,
   type Gazetteer,
+  type GazetteerEntryData,
 } from '../../../functions/core/relevance/gazetteer';
-import { compileGazetteer, scan } from '../../../functions/core/relevance/matcher';
+import { compileGazetteer, scan, type FormInfo } from '../../../functions/core/relevance/matcher';
+import dictionaryDe from 'dictionary-de';
+import dictionaryEn from 'dictionary-en';
+import dictionaryEs from 'dictionary-es';
+import dictionaryFr from 'dictionary-fr';
+import dictionaryIt from 'dictionary-it';
 import { fold } from '../../../functions/core/text-fold';
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8'));
 const WB6 = ['AL', 'BA', 'XK', 'ME', 'MK', 'RS'];
+const DICTIONARIES = { en: dictionaryEn, de: dictionaryDe, it: dictionaryIt, fr: dictionaryFr, es: dictionaryEs };
 
 describe('data/gazetteer.json', () => {
   it('validates against data/gazetteer.schema.json', () => {
@@ -42,19 +49,76 @@ describe('data/gazetteer.json', () => {
     }
   });
 
-  it('every form belongs to one entry only, so a mention is never counted twice', () => {
-    const { entries } = defaultGazetteer;
+  it('every form belongs to one entry, unless a more specific reading of an ambiguous entry is tried first', () => {
+    // Where two entries match the same text, the classifier tries a whole word before a stem and a
+    // form that asked for capitals before one that did not; the first must be ambiguous, so that
+    // the other reading is the fallback ("Srpska" the Bosnian entity, else "srpska" Serbian).
+    const rank = (f: FormInfo): number => (f.wildcard ? 2 : 0) + (f.caseRule === 0 ? 1 : 0);
     const clashes: string[] = [];
-    entries.forEach((entry, i) => {
+    defaultGazetteer.entries.forEach((entry, i) => {
       for (const form of entry.forms) {
         for (const ending of ['', 'a', 'i', 'om']) {
-          const sample = fold(form.replace(/\*/g, ending));
-          const owners = new Set(scan(defaultMatcher, sample).terms.filter((m) => m.start === 0).map((m) => defaultMatcher.forms[m.id]?.entry));
-          if (owners.size > 1 || (owners.size === 1 && !owners.has(i))) clashes.push(`${entry.id} "${form}"+${ending}`);
+          const sample = fold(form.replace(/^=/, '').replace(/\*/g, ending));
+          const best = new Map<number, FormInfo>();
+          for (const m of scan(defaultMatcher, sample).terms.filter((t) => t.start === 0)) {
+            const info = defaultMatcher.forms[m.id] as FormInfo;
+            const had = best.get(info.entry);
+            if (!had || rank(info) < rank(had)) best.set(info.entry, info);
+          }
+          if (!best.has(i)) clashes.push(`${entry.id} "${form}"+${ending}: not matched by its own entry`);
+          if (best.size < 2) continue;
+          const [first, second, third] = [...best.values()].sort((x, y) => rank(x) - rank(y));
+          const ok = !third && first && second && rank(first) < rank(second) && defaultGazetteer.entries[first.entry]?.ambiguous;
+          if (!ok) clashes.push(`${entry.id} "${form}"+${ending}: also ${[...best.keys()].map((e) => defaultGazetteer.entries[e]?.id).join(', ')}`);
         }
       }
     });
     expect(clashes).toEqual([]);
+  });
+
+  it('no word of English, German, Italian, French or Spanish starts with a single-word stem (Pristin* would take "pristine")', () => {
+    // Dictionaries (hunspell word lists, test-only) stand in for common words; a stem's own exact
+    // forms in the same entry (Sarajevo beside Sarajev*) are the place itself, not a collision.
+    const words = new Map<string, string>();
+    for (const [lang, dictionary] of Object.entries(DICTIONARIES)) {
+      for (const line of new TextDecoder().decode(dictionary.dic).split('\n').slice(1)) {
+        const word = line.split('/')[0]?.trim() ?? '';
+        if (word.length >= 3 && !words.has(fold(word))) words.set(fold(word), `${lang}:${word}`);
+      }
+    }
+    expect(words.size).toBeGreaterThan(250_000);
+    const sorted = [...words.keys()].sort();
+    const startingWith = (prefix: string): string[] => {
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((sorted[mid] as string) < prefix) lo = mid + 1;
+        else hi = mid;
+      }
+      const out: string[] = [];
+      for (let k = lo; k < sorted.length && (sorted[k] as string).startsWith(prefix); k++) out.push(sorted[k] as string);
+      return out;
+    };
+    const collisions: string[] = [];
+    let stems = 0;
+    for (const entry of defaultGazetteer.entries) {
+      const own = new Set(entry.forms.filter((f) => !f.includes('*')).map((f) => fold(f.replace(/^=/, ''))));
+      for (const form of entry.forms) {
+        if (!form.endsWith('*') || /[\s-]/.test(form)) continue;
+        stems++;
+        for (const word of startingWith(fold(form.slice(0, -1)))) if (!own.has(word)) collisions.push(`${entry.id} ${form} ~ ${words.get(word)}`);
+      }
+    }
+    expect(stems).toBeGreaterThan(50);
+    expect(collisions).toEqual([]);
+  });
+
+  it('shows every match under a plain name: no stem, no "=" (Srbij* is shown as Serbia)', () => {
+    for (const entry of defaultGazetteer.entries) {
+      expect(entry.names).toHaveLength(entry.forms.length);
+      for (const name of entry.names) expect(name, entry.id).not.toMatch(/[*=@]/);
+    }
   });
 
   it('has, for each of the six, names, demonyms, a capital, 15+ towns, leaders and institutions', () => {
@@ -115,7 +179,7 @@ describe('validateRelevanceConfig', () => {
 });
 
 describe('matcher', () => {
-  const gazetteer = (entries: Gazetteer['entries'], cueSets: Gazetteer['cueSets'] = { sports: [], ancestry: [] }): Gazetteer =>
+  const gazetteer = (entries: readonly GazetteerEntryData[], cueSets: Gazetteer['cueSets'] = { sports: [], ancestry: [] }): Gazetteer =>
     validateGazetteer({ version: 't', cueSets, entries });
   const texts = (g: Gazetteer, text: string): string[] => {
     const folded = fold(text);
@@ -129,8 +193,8 @@ describe('matcher', () => {
 
   it('a trailing * matches inflections, an inner * a word ending inside a phrase', () => {
     const g = gazetteer([
-      { id: 'a', kind: 'country', countries: ['RS'], weight: 3, forms: ['Srbij*'] },
-      { id: 'b', kind: 'country', countries: ['ME'], weight: 3, forms: ['Crn* Gor*'] },
+      { id: 'a', kind: 'country', countries: ['RS'], weight: 3, name: 'Serbia', forms: ['Srbij*'] },
+      { id: 'b', kind: 'country', countries: ['ME'], weight: 3, name: 'Montenegro', forms: ['Crn* Gor*'] },
     ]);
     expect(texts(g, 'Vlada Srbije i Srbiji; u Crnoj Gori i Crne Gore, ali ne Srb')).toEqual(['srbije', 'srbiji', 'crnoj gori', 'crne gore']);
   });
@@ -149,7 +213,7 @@ describe('matcher', () => {
   it('the longest term wins at a position, and matching resumes after it', () => {
     const g = gazetteer([
       { id: 'a', kind: 'town', countries: ['BA'], weight: 3, forms: ['Republika Srpska'] },
-      { id: 'b', kind: 'demonym', countries: ['RS'], weight: 2, forms: ['srpsk*'] },
+      { id: 'b', kind: 'demonym', countries: ['RS'], weight: 2, forms: [['srpski', 'srpsk*']] },
     ]);
     const matcher = compileGazetteer(g);
     const folded = fold('Republika Srpska i srpska vlada');
@@ -166,10 +230,10 @@ describe('matcher', () => {
   });
 
   it('a classifier built from a custom gazetteer and config', () => {
-    const g = gazetteer([{ id: 'a', kind: 'country', countries: ['RS'], weight: 3, forms: ['Srbij*'] }]);
+    const g = gazetteer([{ id: 'a', kind: 'country', countries: ['RS'], weight: 3, name: 'Serbia', forms: ['Srbij*'] }]);
     const classifier = createClassifier(compileGazetteer(g), { ...defaultRelevanceConfig, threshold: 1 });
     const result = classify({ title: 'Vlada Srbije i građani Srbiji' }, classifier);
-    expect(result.matched).toEqual([expect.objectContaining({ term: 'Srbij', text: 'Srbije', field: 'title', count: 2 })]);
+    expect(result.matched).toEqual([expect.objectContaining({ term: 'Serbia', text: 'Srbije', field: 'title', count: 2 })]);
     expect(result.countries).toEqual(['RS']);
   });
 });

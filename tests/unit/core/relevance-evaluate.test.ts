@@ -42,6 +42,18 @@ describe('evaluate (labelled JSON lines → scores)', () => {
     expect(report.countryMismatches.map((o) => o.item.id)).toEqual(['c']);
   });
 
+  it('separates headline-only items from items with a lead, and scores the sports tag', () => {
+    const report = evaluate(parseLabelled(text));
+    expect(report.byShape['headline only']).toMatchObject({ n: 4 });
+    expect(report.byShape['with lead']).toMatchObject({ n: 1, tp: 1 });
+    const sports = [
+      line({ id: 's1', title: 'Kosovo beat Iceland in the Nations League', summary: '', label: 'relevant', countries: ['XK'], kind: 'sports', lang: 'en' }),
+      line({ id: 's2', title: 'Montenegro: coach crash kills 12', summary: '', label: 'relevant', countries: ['ME'], lang: 'en' }),
+      line({ id: 's3', title: 'Vlahović scores twice for Juventus', summary: '', label: 'relevant', countries: ['RS'], kind: 'sports', lang: 'en' }),
+    ].join('\n');
+    expect(evaluate(parseLabelled(sports)).sportsTag).toMatchObject({ tp: 2, fp: 0, fn: 0, precision: 1, recall: 1 });
+  });
+
   it('rejects a bad line with its number and what was wrong', () => {
     expect(() => parseLabelledLine('{', 7)).toThrowError(BadInputError);
     expect(() => parseLabelledLine('{', 7)).toThrowError(/line 7: invalid JSON/);

@@ -107,7 +107,6 @@ describe('hard negatives', () => {
     ['Albany', { title: 'Lawmakers in Albany reach a late budget deal', summary: 'Governor Hochul said the state would invest in housing.' }],
     ['Macedonia, Ohio', { title: 'Macedonia council approves new park', summary: 'The Summit County suburb will open the park in spring.' }],
     ['Belgrade, Maine', { title: 'Belgrade selectmen discuss road repairs', summary: 'The Maine town will repave Route 27 this summer.' }],
-    ['Belgrade alone, in English', { title: 'Belgrade firefighters rescue family from burning house', summary: 'Crews responded late on Sunday and nobody was hurt.' }],
     ['Amaro Montenegro', { title: 'Amaro Montenegro launches a new bottle', summary: 'The Bologna liqueur maker reported record sales.' }],
     ['Montenegro, Rio Grande do Sul', { title: 'Prefeitura de Montenegro anuncia obras', summary: 'O prefeito disse que os vereadores aprovaram o projeto no Rio Grande do Sul.' }],
     ['Lord Rama', { title: 'Ram Navami celebrated across India', summary: 'Devotees of Lord Rama gathered in temples in Ayodhya.' }],
@@ -139,9 +138,11 @@ describe('hard negatives', () => {
     expectRelevant({ title: 'Bosnia marks 30 years since Dayton', summary: 'The peace agreement ended the war.' }, ['BA']);
   });
 
-  it('English "Belgrade" counts beside another sign of Serbia', () => {
-    expectRelevant({ title: 'Tens of thousands protest in Belgrade', summary: 'Students demanded accountability from the government of President Vučić.' }, ['RS']);
+  it('"Belgrade" counts on its own, in English as in other languages, unless the text is local US news', () => {
+    expectRelevant({ title: 'Tens of thousands protest in Belgrade against the government' }, ['RS']);
+    expectRelevant({ title: 'Belgrade firefighters rescue family from burning house', summary: 'Crews responded late on Sunday and nobody was hurt.' }, ['RS']);
     expectRelevant({ title: 'Protest in Belgrad', summary: 'Zehntausende gingen auf die Straße.' }, ['RS']);
+    expectIrrelevant({ title: 'Belgrade firefighters rescue family', summary: 'The Kennebec County crews responded late on Sunday.' });
   });
 
   it('a veto yields to other evidence of the same country', () => {
@@ -233,7 +234,7 @@ describe('output and scoring', () => {
   it('reports each match with its term, field, countries and the text as written', () => {
     const r = classify({ title: 'Protest in Beograd', content: 'Students marched through Belgrade.' });
     expect(r.matched).toEqual(expect.arrayContaining([
-      expect.objectContaining({ term: 'Beograd', text: 'Beograd', field: 'title', countries: ['RS'], kind: 'capital' }),
+      expect.objectContaining({ term: 'Belgrade', text: 'Beograd', field: 'title', countries: ['RS'], kind: 'capital' }),
       expect.objectContaining({ term: 'Belgrade', text: 'Belgrade', field: 'content', countries: ['RS'] }),
     ]));
     expect(r.classifierVersion).toMatch(/^gaz-.+\/t\d+/);
