@@ -10,6 +10,12 @@ import { fold } from '../text-fold';
 
 export interface TakeawaysConfig {
   readonly version: string;
+  readonly limits: {
+    /** Only the first N characters are read (cut at a line break or space): cost stays bounded. */
+    readonly maxChars: number;
+    /** Only the first N sentences are ranked (the TextRank graph is built over them alone). */
+    readonly maxRankedSentences: number;
+  };
   readonly explicit: {
     readonly headings: ReadonlySet<string>;
     readonly bullets: readonly string[];
@@ -106,6 +112,7 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
   const version = root['version'];
   if (typeof version !== 'string' || !version) fail('version', 'must be a non-empty string', version);
 
+  const li = obj(root, 'limits', '');
   const ex = obj(root, 'explicit', '');
   const se = obj(root, 'sentences', '');
   const xt = obj(root, 'extractive', '');
@@ -133,6 +140,10 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
   const exMin = num(ex, 'minItems', 'explicit.', 1, 20);
   return {
     version: version as string,
+    limits: {
+      maxChars: num(li, 'maxChars', 'limits.', 1000, 1e6),
+      maxRankedSentences: num(li, 'maxRankedSentences', 'limits.', 10, 2000),
+    },
     explicit: {
       headings: foldSet(strings(ex, 'headings', 'explicit.')),
       bullets: strings(ex, 'bullets', 'explicit.'),

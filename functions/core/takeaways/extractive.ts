@@ -1,5 +1,6 @@
 import type { Takeaway } from '../model';
 import { takeawaysConfig, type TakeawaysConfig } from './config';
+import type { TakeawaysWork } from './index';
 import { splitSentences, type Sentence } from './sentences';
 import { foldedWords } from './words';
 
@@ -43,6 +44,9 @@ interface Scored {
 
 const TERMINAL = /[.!…]["'”’»)\]]*$|["”»]$/u;
 const STARTS_WELL = /^["'“‘«„(]?[\p{Lu}\p{N}]/u;
+
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+const wordCount = (text: string): number => (text.match(WORD) ?? []).length;
 
 /** Content words of a text (folded words without stop words, cut to `stemChars`). */
 export function contentTokens(text: string, config: TakeawaysConfig = takeawaysConfig): string[] {
@@ -122,9 +126,11 @@ function cosine(a: Scored, b: Scored): number {
   return dot / (a.norm * b.norm);
 }
 
-function pageRank(nodes: readonly Scored[], damping: number, iterations: number): Float64Array {
+function pageRank(nodes: readonly Scored[], damping: number, iterations: number, work?: TakeawaysWork): Float64Array {
   const n = nodes.length;
-  // Shared words per pair through an inverted index: O(sum of postings²) instead of n² bags.
+  // Shared words per pair through an inverted index: O(sum of postings²) time and O(n + edges)
+  // memory (no n² matrix). Node i counts, in one reusable row, the words it shares with each
+  // later node j, then turns the row into edges.
   const postings = new Map<string, number[]>();
   nodes.forEach((node, i) => {
     if (node.tokens.length < 2) return;
@@ -134,31 +140,46 @@ function pageRank(nodes: readonly Scored[], damping: number, iterations: number)
       else postings.set(t, [i]);
     }
   });
-  const shared = new Float64Array(n * n);
-  for (const list of postings.values()) {
-    for (let a = 0; a < list.length; a++) {
-      for (let b = a + 1; b < list.length; b++) {
-          const k = (list[a] as number) * n + (list[b] as number);
-          shared[k] = (shared[k] ?? 0) + 1;
-        }
-    }
-  }
   const logLen = nodes.map((node) => Math.log(Math.max(1, node.tokens.length)));
   // Sparse, symmetric edges: neighbours[j] lists (i, weight) pairs.
   const neighbours: { i: number; w: number }[][] = Array.from({ length: n }, () => []);
   const outSum = new Float64Array(n);
+  const row = new Float64Array(n);
+  const touched: number[] = [];
+  let pairs = 0;
   for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const common = shared[i * n + j] ?? 0;
-      if (common === 0) continue;
+    const node = nodes[i];
+    if (!node || node.tokens.length < 2) continue;
+    for (const t of node.bag.keys()) {
+      const list = postings.get(t) ?? [];
+      // Lists are in ascending order: start after i.
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((list[mid] ?? 0) <= i) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = lo; k < list.length; k++) {
+        const j = list[k] as number;
+        if (row[j] === 0) touched.push(j);
+        row[j] = (row[j] ?? 0) + 1;
+      }
+      pairs += list.length - lo;
+    }
+    touched.sort((a, b) => a - b);
+    for (const j of touched) {
       // TextRank similarity: shared words over the log of the lengths.
-      const w = common / ((logLen[i] ?? 0) + (logLen[j] ?? 0));
+      const w = (row[j] ?? 0) / ((logLen[i] ?? 0) + (logLen[j] ?? 0));
+      row[j] = 0;
       neighbours[i]?.push({ i: j, w });
       neighbours[j]?.push({ i, w });
       outSum[i] = (outSum[i] ?? 0) + w;
       outSum[j] = (outSum[j] ?? 0) + w;
     }
+    touched.length = 0;
   }
+  if (work) work.pairs += pairs;
   let rank = new Float64Array(n).fill(1 / Math.max(1, n));
   for (let it = 0; it < iterations; it++) {
     const next = new Float64Array(n).fill((1 - damping) / n);
@@ -186,13 +207,18 @@ function bagOf(tokens: readonly string[]): { bag: Map<string, number>; norm: num
  *
  * @example extractiveTakeaways({ title, text: article.content, terms: ['Kosovo'] }).map((t) => t.text)
  */
-export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysConfig = takeawaysConfig): Takeaway[] {
+export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysConfig = takeawaysConfig, work?: TakeawaysWork): Takeaway[] {
   const x = config.extractive;
   const sentences = splitSentences(input.text, config);
+  if (work) work.sentences = sentences.length;
   if (sentences.length === 0) return [];
 
+  // The article's length sets how many takeaways it gets; only its first sentences are ranked.
   let totalWords = 0;
-  const nodes: Scored[] = sentences.map((sentence, index) => {
+  for (const s of sentences.slice(config.limits.maxRankedSentences)) totalWords += wordCount(s.text);
+  const ranked = sentences.slice(0, config.limits.maxRankedSentences);
+  if (work) work.ranked = ranked.length;
+  const nodes: Scored[] = ranked.map((sentence, index) => {
     const all = foldedWords(sentence.text);
     const words = all.length;
     totalWords += words;
@@ -208,7 +234,7 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
   const pool = strict.length >= Math.min(want, x.minItems) ? strict : nodes.filter((n) => n.candidate !== null);
   if (pool.length === 0) return [];
 
-  const rank = pageRank(nodes, x.damping, x.iterations);
+  const rank = pageRank(nodes, x.damping, x.iterations, work);
   let maxRank = 0;
   for (const n of pool) maxRank = Math.max(maxRank, rank[n.index] ?? 0);
 

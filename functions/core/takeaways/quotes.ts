@@ -89,6 +89,9 @@ function singleQuoteSpans(line: string): { start: number; end: number }[] {
 
 function findSpans(text: string): Span[] {
   const lines = text.split('\n');
+  // The index of the next non-empty line after each line, found in one pass from the end.
+  const nextNonEmpty = new Int32Array(lines.length).fill(-1);
+  for (let li = lines.length - 2; li >= 0; li--) nextNonEmpty[li] = lines[li + 1]?.trim() ? li + 1 : (nextNonEmpty[li + 1] ?? -1);
   const out: Span[] = [];
   let base = 0;
   for (let li = 0; li < lines.length; li++) {
@@ -100,7 +103,7 @@ function findSpans(text: string): Span[] {
     // A quotation that runs on into the next paragraph: the next one opens with a mark again.
     const covered = (i: number): boolean => spans.some((s) => s.start <= i && i < s.end);
     const lastOpen = Math.max(line.lastIndexOf('"'), line.lastIndexOf('“'), line.lastIndexOf('„'));
-    const nextLine = lines.slice(li + 1).find((l) => l.trim()) ?? '';
+    const nextLine = lines[nextNonEmpty[li] ?? -1] ?? '';
     if (lastOpen >= 0 && !covered(lastOpen) && /^\s*["“„]/.test(nextLine) && /^\p{Lu}/u.test(line.slice(lastOpen + 1))) {
       spans.push({ start: lastOpen, end: line.trimEnd().length });
     }
