@@ -28,6 +28,13 @@ export interface TakeawaysConfig {
     readonly titleAbbreviations: ReadonlySet<string>;
     /** Abbreviations that end a sentence only when a function word follows (Inc., etc., Jan.). */
     readonly abbreviations: ReadonlySet<string>;
+    /** Month abbreviations: a sentence ends after them unless a number follows. */
+    readonly monthAbbreviations: ReadonlySet<string>;
+    /** a.m., p.m.: a sentence ends after them before a capitalised word not in timeFollowers. */
+    readonly timeAbbreviations: ReadonlySet<string>;
+    readonly timeFollowers: ReadonlySet<string>;
+    /** Words after an ordinal number with a period ("3. Oktober"): no sentence ends there. */
+    readonly ordinalNouns: ReadonlySet<string>;
     readonly numberAbbreviations: ReadonlySet<string>;
     readonly quoteSpanMaxChars: number;
   };
@@ -154,6 +161,10 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
     sentences: {
       titleAbbreviations: foldSet(strings(se, 'titleAbbreviations', 'sentences.')),
       abbreviations: foldSet(strings(se, 'abbreviations', 'sentences.')),
+      monthAbbreviations: foldSet(strings(se, 'monthAbbreviations', 'sentences.')),
+      timeAbbreviations: foldSet(strings(se, 'timeAbbreviations', 'sentences.')),
+      timeFollowers: foldSet(strings(se, 'timeFollowers', 'sentences.')),
+      ordinalNouns: foldSet(strings(se, 'ordinalNouns', 'sentences.')),
       numberAbbreviations: foldSet(strings(se, 'numberAbbreviations', 'sentences.')),
       quoteSpanMaxChars: num(se, 'quoteSpanMaxChars', 'sentences.', 0, 1e5),
     },

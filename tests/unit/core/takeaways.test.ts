@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
 import raw from '../../../data/takeaways.json' with { type: 'json' };
 import { ConfigError } from '../../../functions/core/errors';
@@ -173,6 +174,29 @@ describe('splitSentences', () => {
     expect(split('Проф. Петровски рече дека ќе дојде. Тој замина.')).toEqual(['Проф. Петровски рече дека ќе дојде.', 'Тој замина.']);
   });
 
+  it('ends a sentence after a month abbreviation or a.m./p.m. before a capitalised word, not before a day, a weekday or a time zone', () => {
+    expect(split('The vote was set for 5 p.m. Officials said the count would take two days.')).toEqual([
+      'The vote was set for 5 p.m.',
+      'Officials said the count would take two days.',
+    ]);
+    expect(split('Inflation peaked in Oct. Prices have fallen every month since.')).toEqual(['Inflation peaked in Oct.', 'Prices have fallen every month since.']);
+    expect(split('The deal was signed on Oct. 5 in Brussels. Talks resume at 9 a.m. Monday in Skopje. The hall opens at 8 a.m. CET for guests.')).toEqual([
+      'The deal was signed on Oct. 5 in Brussels.',
+      'Talks resume at 9 a.m. Monday in Skopje.',
+      'The hall opens at 8 a.m. CET for guests.',
+    ]);
+  });
+
+  it('does not end a German sentence at an ordinal date or century', () => {
+    expect(split('Die Wahl findet am 3. Oktober statt. Im 19. Jahrhundert war das anders. Das Spiel endete 2:1. Danach gingen alle.')).toEqual([
+      'Die Wahl findet am 3. Oktober statt.',
+      'Im 19. Jahrhundert war das anders.',
+      'Das Spiel endete 2:1.',
+      'Danach gingen alle.',
+    ]);
+    expect(split('He turned 43. Officials confirmed it.')).toEqual(['He turned 43.', 'Officials confirmed it.']);
+  });
+
   it('never joins lines: list lines and headings are their own sentences, with offsets', () => {
     const text = 'Heading line\n• A list item\nA paragraph. Another one.';
     const sentences = splitSentences(text);
@@ -303,6 +327,14 @@ describe('quotes', () => {
 describe('takeaways settings (data/takeaways.json)', () => {
   it('the reviewed file compiles', () => {
     expect(compileTakeawaysConfig(raw).version).toBe(raw.version);
+  });
+
+  it('the reviewed file validates against data/takeaways.schema.json', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../../data/takeaways.schema.json', import.meta.url), 'utf8')) as object;
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+    const ok = validate(raw);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
   });
 
   it('a malformed file is a ConfigError naming the key and the value', () => {
