@@ -67,6 +67,8 @@ export interface TakeawaysConfig {
     readonly dependentStarts: readonly string[];
     readonly danglingEnds: ReadonlySet<string>;
     readonly pronounStarts: ReadonlySet<string>;
+    /** Folded openings that start with a pronoun or demonstrative but lean on nothing ("this week"), longest first. */
+    readonly pronounStartExceptions: readonly string[];
     readonly skip: readonly RegExp[];
     readonly stopwords: ReadonlySet<string>;
   };
@@ -195,6 +197,7 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
       dependentStarts: longestFirst(strings(xt, 'dependentStarts', 'extractive.')),
       danglingEnds: foldSet(strings(xt, 'danglingEnds', 'extractive.')),
       pronounStarts: foldSet(strings(xt, 'pronounStarts', 'extractive.')),
+      pronounStartExceptions: longestFirst(strings(xt, 'pronounStartExceptions', 'extractive.')),
       skip,
       stopwords: foldSet(strings(xt, 'stopwords', 'extractive.')),
     },

@@ -98,13 +98,11 @@ function classifyCandidate(s: Sentence, all: readonly string[], joined: string, 
   const x = config.extractive;
   const text = s.text;
   const words = all.length;
-  const pronoun = x.pronounStarts.has(all[0] ?? '');
+  const pronoun = x.pronounStarts.has(all[0] ?? '') && !startsWithAny(joined, x.pronounStartExceptions);
   const sentenceLike = STARTS_WELL.test(text) && TERMINAL.test(text) && !/\?["'”’»)]*$/u.test(text) && !/^[•·▪●◦‣►*–—-]\s/u.test(text);
-  if (!sentenceLike || words < 4 || x.skip.some((re) => re.test(text))) return { kind: null, pronoun };
+  const bounded = words >= x.minWords && words <= x.maxWords && text.length <= x.maxChars;
+  if (!sentenceLike || !bounded || x.skip.some((re) => re.test(text))) return { kind: null, pronoun };
   const strict =
-    words >= x.minWords &&
-    words <= x.maxWords &&
-    text.length <= x.maxChars &&
     balancedQuotes(text) &&
     !x.danglingEnds.has(all[all.length - 1] ?? '') &&
     !startsWithAny(joined, x.dependentStarts);
@@ -277,16 +275,20 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
   while (picked.length < want && left.length > 0) {
     let best = -1;
     let bestValue = -Infinity;
+    let bestOrphan = true;
     left.forEach((n, i) => {
       let redundancy = 0;
       for (const p of picked) redundancy = Math.max(redundancy, cosine(n, p));
       if (redundancy >= x.duplicateCosine) return;
-      // A pronoun opening reads well right after the sentence it leans on, not on its own.
-      const orphan = n.pronoun && !picked.some((p) => p.index === n.index - 1) ? x.weights.pronounStart : 0;
-      const value = x.mmrLambda * (((score.get(n) ?? 0) - bottom) / span - orphan) - (1 - x.mmrLambda) * redundancy;
-      if (value > bestValue) {
+      // A pronoun or demonstrative opening ("He said…", "These images…") reads well right after
+      // the sentence it leans on, not on its own: such an orphan is picked only when no other
+      // sentence is left.
+      const orphan = n.pronoun && !picked.some((p) => p.index === n.index - 1);
+      const value = x.mmrLambda * (((score.get(n) ?? 0) - bottom) / span - (orphan ? x.weights.pronounStart : 0)) - (1 - x.mmrLambda) * redundancy;
+      if ((bestOrphan && !orphan) || (orphan === bestOrphan && value > bestValue)) {
         bestValue = value;
         best = i;
+        bestOrphan = orphan;
       }
     });
     if (best < 0) break; // everything left repeats what is picked

@@ -275,6 +275,33 @@ describe('extractive takeaways', () => {
     expect(extractiveTakeaways({ text: 'Sources' })).toEqual([]);
   });
 
+  it('never returns a sentence outside the documented 6-55 words, even when few sentences qualify', () => {
+    const long = `The council met for a special session on Thursday evening in the old town hall of Cetinje, where members of all six groups, the mayor, two deputy mayors, the heads of the water and transport companies, the director of the museum, a delegation from the twin city in Slovenia and more than forty residents who had asked to speak discussed the plan to close the main square to cars, to move the bus station to the edge of town, to build a car park near the monastery and to raise the price of parking permits for the second time in two years.`;
+    const text = [long, 'Residents spoke for three hours.', 'The vote was postponed to next month.'].join(' ');
+    expect(long.split(' ').length).toBeGreaterThan(90);
+    const texts = extractiveTakeaways({ text }).map((t) => t.text);
+    // The 5-word sentence is too short and the 98-word one too long: only one qualifies.
+    expect(texts).toEqual(['The vote was postponed to next month.']);
+  });
+
+  it('picks a sentence that opens with a pronoun or demonstrative only after the sentence it leans on, or when nothing else is left', () => {
+    const text = [
+      'The government of Montenegro presented a plan to rebuild the coastal railway on Monday.',
+      'Workers in Bar and Podgorica welcomed the plan at meetings on Tuesday evening.',
+      'These extraordinary pictures show the old line as it looked when it opened in the last century.',
+      'The first trains on the new line are expected to run in the spring of next year.',
+      'Engineers will inspect the bridges and tunnels along the route during the winter months.',
+    ].join(' ');
+    const texts = extractiveTakeaways({ title: 'Montenegro rebuilds coastal railway line', text }).map((t) => t.text);
+    expect(texts).toHaveLength(3);
+    expect(texts.some((t) => t.startsWith('These extraordinary'))).toBe(false);
+    // "This week" leans on nothing: it is an ordinary candidate.
+    const weekly = text.replace('These extraordinary pictures show the old line', 'This week the ministry showed the old line');
+    expect(extractiveTakeaways({ title: 'Ministry shows the old railway line this week', text: weekly }).map((t) => t.text)).toContain(
+      'This week the ministry showed the old line as it looked when it opened in the last century.',
+    );
+  });
+
   it('grows from 3 to 5 items with the length of the article', () => {
     expect(itemCount(300)).toBe(3);
     expect(itemCount(1000)).toBe(4);
