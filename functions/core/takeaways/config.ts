@@ -80,6 +80,19 @@ export interface TakeawaysConfig {
     readonly speakerPronouns: ReadonlySet<string>;
     readonly titles: readonly string[];
     readonly nonNames: ReadonlySet<string>;
+    /** Articles skipped before a name or title ("said the minister", "ha detto il premier"). */
+    readonly articles: ReadonlySet<string>;
+    /** A name right after one of these is an object or a place ("with Palmer", "of Iraq"), not a subject. */
+    readonly prepositions: ReadonlySet<string>;
+    /** Clause words (but, and, that, which…): never inside a speaker description; before a verb they hand it the sentence's subject. */
+    readonly clauseWords: ReadonlySet<string>;
+    /** Words of organisation names ("Police", "Society", "Ministry"): a pronoun never stands for them. */
+    readonly organisationWords: ReadonlySet<string>;
+    readonly malePronouns: ReadonlySet<string>;
+    readonly femalePronouns: ReadonlySet<string>;
+    /** Titles that tell a person's gender ("Mr", "Mrs", "gospodin"). */
+    readonly maleTitles: ReadonlySet<string>;
+    readonly femaleTitles: ReadonlySet<string>;
   };
 }
 
@@ -208,6 +221,14 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
       speakerPronouns: foldSet(strings(qu, 'speakerPronouns', 'quotes.')),
       titles: longestFirst(strings(qu, 'titles', 'quotes.')),
       nonNames: foldSet(strings(qu, 'nonNames', 'quotes.')),
+      articles: foldSet(strings(qu, 'articles', 'quotes.')),
+      prepositions: foldSet(strings(qu, 'prepositions', 'quotes.')),
+      clauseWords: foldSet(strings(qu, 'clauseWords', 'quotes.')),
+      organisationWords: foldSet(strings(qu, 'organisationWords', 'quotes.')),
+      malePronouns: foldSet(strings(qu, 'malePronouns', 'quotes.')),
+      femalePronouns: foldSet(strings(qu, 'femalePronouns', 'quotes.')),
+      maleTitles: foldSet(strings(qu, 'maleTitles', 'quotes.')),
+      femaleTitles: foldSet(strings(qu, 'femaleTitles', 'quotes.')),
     },
   };
 }

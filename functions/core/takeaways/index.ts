@@ -3,6 +3,7 @@ import { takeawaysConfig, type TakeawaysConfig } from './config';
 import { findExplicitList, maskList } from './explicit';
 import { extractiveTakeaways } from './extractive';
 import { extractQuotes } from './quotes';
+import { splitSentences } from './sentences';
 
 /**
  * Key takeaways of an article: its own list when it has one (method "explicit", explicit.ts),
@@ -60,7 +61,9 @@ export function extractTakeaways(input: TakeawaysInput, config: TakeawaysConfig 
   if (work) work.chars = bounded.length;
   const explicit = findExplicitList(bounded, config);
   const text = explicit ? maskList(bounded, explicit) : bounded;
-  const quotes = extractQuotes(text, config);
+  // One split serves quotes and extraction.
+  const sentences = splitSentences(text, config);
+  const quotes = extractQuotes(text, config, sentences);
   if (explicit) return { method: 'explicit', items: explicit.items, quotes };
-  return { method: 'extractive', items: extractiveTakeaways({ title: input.title, text, terms: input.terms }, config, work), quotes };
+  return { method: 'extractive', items: extractiveTakeaways({ title: input.title, text, terms: input.terms }, config, work, sentences), quotes };
 }

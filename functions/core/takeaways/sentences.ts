@@ -106,10 +106,10 @@ function splitLine(line: string, base: number, paragraph: number, config: Takeaw
  */
 function endsAbbreviation(line: string, from: number, at: number, nextAt: number, next: string, config: TakeawaysConfig): boolean {
   const { abbreviations, numberAbbreviations, titleAbbreviations, monthAbbreviations, timeAbbreviations, timeFollowers, ordinalNouns } = config.sentences;
+  const following = (): string => fold(FIRST_WORD.exec(line.slice(nextAt, nextAt + 24))?.[1] ?? '');
   const before = line.slice(from, at);
-  const following = fold(FIRST_WORD.exec(line.slice(nextAt, nextAt + 24))?.[1] ?? '');
   // "am 3. Oktober", "im 19. Jahrhundert": an ordinal number, not the end of a sentence.
-  if (/(?:^|[^\p{L}\p{N}.,])\p{N}{1,2}$/u.test(before) && ordinalNouns.has(following)) return false;
+  if (/\p{N}/u.test(before.charAt(before.length - 1))) return !(/(?:^|[^\p{L}\p{N}.,])\p{N}{1,2}$/u.test(before) && ordinalNouns.has(following()));
   const word = fold(LAST_WORD.exec(before)?.[1] ?? '').replace(/^\.+/, '');
   if (!word) return true;
   if (numberAbbreviations.has(word) && /\p{N}/u.test(next)) return false;
@@ -117,9 +117,9 @@ function endsAbbreviation(line: string, from: number, at: number, nextAt: number
   // "Oct. 5" goes on; "…in Oct. Prices rose" ends: a month abbreviation stands only before a day.
   if (monthAbbreviations.has(word)) return !/\p{N}/u.test(next);
   // "5 p.m. Monday" goes on; "…at 5 p.m. Officials said" ends.
-  if (timeAbbreviations.has(word)) return !/\p{N}/u.test(next) && !timeFollowers.has(following) && !/^\p{Lu}{2,4}\b/u.test(line.slice(nextAt));
+  if (timeAbbreviations.has(word)) return !/\p{N}/u.test(next) && !timeFollowers.has(following()) && !/^\p{Lu}{2,4}\b/u.test(line.slice(nextAt, nextAt + 8));
   if (!abbreviations.has(word) && !/^\p{L}$/u.test(word) && !word.includes('.')) return true;
-  return config.extractive.stopwords.has(following);
+  return config.extractive.stopwords.has(following());
 }
 
 function push(line: string, base: number, from: number, to: number, paragraph: number, out: Sentence[]): void {
