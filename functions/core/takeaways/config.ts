@@ -93,6 +93,8 @@ export interface TakeawaysConfig {
     /** Titles that tell a person's gender ("Mr", "Mrs", "gospodin"). */
     readonly maleTitles: ReadonlySet<string>;
     readonly femaleTitles: ReadonlySet<string>;
+    /** Speech verbs whose object is the listener ("told CNN"): the name after them does not speak. */
+    readonly addressVerbs: ReadonlySet<string>;
   };
 }
 
@@ -229,6 +231,7 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
       femalePronouns: foldSet(strings(qu, 'femalePronouns', 'quotes.')),
       maleTitles: foldSet(strings(qu, 'maleTitles', 'quotes.')),
       femaleTitles: foldSet(strings(qu, 'femaleTitles', 'quotes.')),
+      addressVerbs: foldSet(strings(qu, 'addressVerbs', 'quotes.')),
     },
   };
 }

@@ -55,6 +55,7 @@ const MAX_OCCURRENCES = 100;
 const CONNECTORS = new Set(['de', 'van', 'von', 'der', 'bin', 'al', 'da', 'di', 'del', 'la', 'le', 'el', 'ibn', 'dos', 'du', 'e']);
 const AUX = new Set(['je', 'su', 'has', 'had', 'have', 'also', 'later', 'then', 'e', 'ka', 'kane', 'reportedly', 'once', 'previously']);
 const PARTICIPLE = /ing$|^(stating|saying|adding|noting)$/;
+const AND = new Set(['and', 'or', 'i', 'dhe', 'und', 'e']);
 
 interface Span {
   readonly start: number;
@@ -269,7 +270,13 @@ type Speaker = { kind: 'name' | 'description'; text: string } | { kind: 'pronoun
 /** The speaker of a verb at `verbFrom` from the words before it: `Rutte said`, `David Gartside, head of traffic, said`, `the ministry said`. */
 function speakerBefore(ws: readonly Word[], verbFrom: number, ctx: Ctx, participle: boolean): Speaker {
   const { config, text } = ctx;
-  if (participle) return { kind: 'subject' };
+  if (participle) {
+    // "…with The Hollywood Reporter's Amy Amatangelo saying, "…"": the name right before the participle.
+    const own = nameRunBackward(ws, verbFrom - 1, config);
+    const at = ws[verbFrom];
+    const last = own[own.length - 1];
+    return own.length > 0 && last && at && adjacent(last, at) && !onlyTitles(joinWords(own), config) ? { kind: 'name', text: joinWords(own) } : { kind: 'subject' };
+  }
   let last = verbFrom - 1;
   while (last >= 0 && AUX.has(ws[last]?.folded ?? '')) last--;
   const w = ws[last];
@@ -292,11 +299,15 @@ function speakerBefore(ws: readonly Word[], verbFrom: number, ctx: Ctx, particip
   }
   const run = nameRunBackward(ws, last, config);
   const first = run.length > 0 ? ws.indexOf(run[0] as Word) : -1;
-  const before = ws[first - 1];
-  if (run.length > 0 && before && adjacent(before, run[0] as Word) && config.quotes.prepositions.has(before.folded)) {
+  // The preposition before the name, over at most two lower-case words ("from broker Panmure Gordon").
+  let prep = first - 1;
+  while (prep >= Math.max(0, first - 3) && ws[prep] && /^\p{Ll}/u.test(ws[prep]?.text ?? '') && !config.quotes.prepositions.has(ws[prep]?.folded ?? '') && !config.quotes.clauseWords.has(ws[prep]?.folded ?? '')) prep--;
+  const before = ws[prep];
+  if (run.length > 0 && before && config.quotes.prepositions.has(before.folded) && ws.slice(prep, first).every((x, k) => adjacent(x, ws[prep + k + 1] as Word))) {
     // "A spokesman from Harveys said", "the Football Association of Wales said": a description;
-    // "Mark Peaker, a father of three from Telford said": the subject of the sentence.
-    for (let k = first - 2; k >= Math.max(0, first - 6); k--) {
+    // "Mark Peaker, a father of three from Telford said", "David Buik from broker Panmure Gordon
+    // said": the subject of the sentence.
+    for (let k = prep - 1; k >= Math.max(0, prep - 5); k--) {
       const x = ws[k];
       if (!x || !adjacent(x, ws[k + 1] as Word)) break;
       if (config.quotes.articles.has(x.folded)) return { kind: 'description', text: joinWords(ws.slice(k, last + 1)) };
@@ -368,7 +379,6 @@ interface Ctx {
   readonly config: TakeawaysConfig;
   readonly spans: readonly Span[];
   readonly sentences: readonly Sentence[];
-  readonly proper: Map<string, boolean>;
   readonly endsRun: Map<string, boolean>;
   readonly common: Map<string, boolean>;
   evidence?: Evidence;
@@ -408,25 +418,6 @@ function insideQuote(offset: number, ctx: Ctx): boolean {
   return false;
 }
 
-/**
- * Whether a capitalised word is a proper noun in this text: it also appears in the middle of a
- * sentence (after a lower-case word, a number or a comma), where only names are capitalised
- * ("Intrepid", "Now", "Despite" never do).
- */
-function properNoun(word: string, ctx: Ctx): boolean {
-  const cached = ctx.proper.get(word);
-  if (cached !== undefined) return cached;
-  const { text } = ctx;
-  let found = false;
-  for (let at = text.indexOf(word), seen = 0; at >= 0 && !found && seen < MAX_OCCURRENCES; at = text.indexOf(word, at + word.length), seen++) {
-    if (NAME_CHAR.test(text.charAt(at + word.length)) || NAME_CHAR.test(text.charAt(at - 1))) continue;
-    const prev = /(\S+) $/u.exec(text.slice(Math.max(0, at - 40), at))?.[1];
-    if (prev && (/^[\p{Ll}\p{N}]/u.test(prev) || /[,;:)]$/u.test(prev))) found = true;
-  }
-  ctx.proper.set(word, found);
-  return found;
-}
-
 /** Whether a capitalised word also ends a name elsewhere, before a lower-case word ("Buffon was…", "Real Madrid man"): then it is not a first name. */
 function endsRunElsewhere(word: string, ctx: Ctx): boolean {
   const cached = ctx.endsRun.get(word);
@@ -455,14 +446,20 @@ function evidenceOf(ctx: Ctx): Evidence {
   for (let i = 0; i < ws.length; i++) {
     const v = verbAt(ws, i, config);
     if (v > 0) {
+      const add = (run: readonly Word[]): void => {
+        const last = surname(run);
+        if (last && !config.quotes.nonNames.has(last) && !onlyTitles(joinWords(run), config)) persons.add(last);
+      };
       let b = i - 1;
       while (b >= 0 && AUX.has(folded[b] ?? '')) b--;
-      const before = nameRunBackward(ws, b, config);
-      if (before.length > 0) persons.add(surname(before));
-      let a = i + v;
-      while (a < ws.length && (AUX.has(folded[a] ?? '') || config.quotes.articles.has(folded[a] ?? '') || titleWords.has(folded[a] ?? ''))) a++;
-      const after = nameRunForward(ws, a, config);
-      if (after.length > 0) persons.add(surname(after));
+      add(nameRunBackward(ws, b, config));
+      // After the verb a name speaks ("said Rutte", "rekao je Vučić"), except after a verb that
+      // takes a listener ("told CNN", "asked Rutte").
+      if (!config.quotes.addressVerbs.has(folded[i] ?? '')) {
+        let a = i + v;
+        while (a < ws.length && (AUX.has(folded[a] ?? '') || config.quotes.articles.has(folded[a] ?? '') || titleWords.has(folded[a] ?? ''))) a++;
+        add(nameRunForward(ws, a, config));
+      }
       i += v - 1;
       continue;
     }
@@ -494,7 +491,7 @@ interface Candidate {
 }
 
 /** Names in the sentence outside quotations, first one first, titles and non-names left out. */
-function candidatesIn(sentence: Sentence, ctx: Ctx, until = sentence.end, lenient = false): Candidate[] {
+function candidatesIn(sentence: Sentence, ctx: Ctx, until = sentence.end): Candidate[] {
   const { config } = ctx;
   const ws = words(ctx.text.slice(sentence.start, until), sentence.start, config).filter((w) => !insideQuote(w.start, ctx));
   const out: Candidate[] = [];
@@ -509,18 +506,19 @@ function candidatesIn(sentence: Sentence, ctx: Ctx, until = sentence.end, lenien
     const run = first === 0 && found.length > 1 && commonWord(found[0]?.text ?? '', ctx) ? found.slice(1) : found;
     const cleaned = stripTitles(cleanName(joinWords(run)), config);
     if (!cleaned || onlyTitles(cleaned, config) || config.quotes.nonNames.has(fold(cleaned))) continue;
-    // A single word opening the sentence is a name only when it is not a common word and (for
-    // "he" to stand for it) is also capitalised mid-sentence; the subject of the quotation's own
-    // sentence ("Fletcher … admitted:") needs only the first.
+    // A single word opening the sentence is a name only when it is not a common word ("Scroll", "Last").
     const opener = run.length === 1 && ws.indexOf(run[0] as Word) === 0;
     if (opener && commonWord(cleaned, ctx) && !evidenceOf(ctx).titled.has(foldWord(cleaned))) continue;
-    if (opener && !lenient && !properNoun(cleaned, ctx)) continue;
     const prev = ws[first - 1];
     const next = ws[i + 1];
+    let before = prev && adjacent(prev, found[0] as Word) ? prev.folded : undefined;
+    // "after Bild and Paris Match": a name joined by "and" to an object is an object too.
+    const last = out[out.length - 1];
+    if (before !== undefined && AND.has(before) && last?.before !== undefined && config.quotes.prepositions.has(last.before) && last.run[last.run.length - 1] === ws[first - 2]) before = last.before;
     out.push({
       name: cleaned,
       run,
-      before: prev && adjacent(prev, found[0] as Word) ? prev.folded : undefined,
+      before,
       after: next && adjacent(found[found.length - 1] as Word, next) ? next.folded : undefined,
     });
   }
@@ -606,7 +604,7 @@ export function extractQuotes(text: string, config: TakeawaysConfig = takeawaysC
   const spans = findSpans(text);
   if (spans.length === 0) return [];
   const sentences = split ?? splitSentences(text, config);
-  const ctx: Ctx = { text, config, spans, sentences, proper: new Map(), endsRun: new Map(), common: new Map() };
+  const ctx: Ctx = { text, config, spans, sentences, endsRun: new Map(), common: new Map() };
   const candidatesCache = new Map<number, Candidate[]>();
   const candidatesOf = (k: number): Candidate[] => {
     let found = candidatesCache.get(k);
@@ -724,7 +722,7 @@ export function extractQuotes(text: string, config: TakeawaysConfig = takeawaysC
         const resolved = resolvePronoun(si, opener);
         name = resolved ? full(resolved) : null;
       } else if (s) {
-        const own = candidatesIn(s, ctx, span.start, true)[0];
+        const own = candidatesIn(s, ctx, span.start)[0];
         name = own && subjectLike(own, config) ? full(own.name) : null;
       }
     } else if (!speaker && previous && previous.line === lineStart && span.start - previous.end <= 100) {
