@@ -17,7 +17,9 @@ import { assertFetchableUrl, guardedAgents, type SsrfPolicy } from './ssrf-guard
  * make it the draft's content, keeping the feed's teaser as the summary.
  *
  * Politeness: at most one request at a time per host, and `delayMs` between the end of one
- * and the start of the next. Any failure (refused address, timeout, HTTP error, a page with
+ * and the start of the next, within this fetcher: one Lambda container (or one local run).
+ * Containers running at the same time do not coordinate; the per-feed page budget of a run
+ * (storeArticles) bounds what each sends. Any failure (refused address, timeout, HTTP error, a page with
  * less text than the teaser) keeps the teaser, so an item is never lost, and is logged with the
  * feed id, item id, URL and error code.
  */
@@ -41,7 +43,7 @@ export type FullTextPort = (draft: ArticleDraft, feed: FeedConfig) => Promise<Ar
 
 const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';
 
-/** Serialise work per host, with a pause between the end of one task and the start of the next. */
+/** Serialise work per host, with a pause between the end of one task and the start of the next (in this process only). */
 export class HostThrottle {
   private readonly tails = new Map<string, Promise<void>>();
   private readonly lastEnd = new Map<string, number>();

@@ -48,12 +48,12 @@ export function metricsSink(metrics: Metrics): MetricsSink {
 }
 
 /**
- * Wrap a handler factory's handler for Lambda: attach the invocation's context to every log
- * line, let `measure` turn the result into data points, and publish the buffered metrics once
+ * Wrap a handler factory's handler for Lambda: hand it the invocation's context (its deadline),
+ * attach the context to every log line, let `measure` turn the result into data points, and publish the buffered metrics once
  * per invocation, also when the handler throws (the points added before the throw still count).
  */
 export function instrument<E, R>(
-  handler: (event: E) => Promise<R>,
+  handler: (event: E, context: Context) => Promise<R>,
   tools: Powertools,
   measure: (result: R) => readonly MetricPoint[],
 ): (event: E, context: Context) => Promise<R> {
@@ -61,7 +61,7 @@ export function instrument<E, R>(
   return async (event, context) => {
     tools.logger.addContext(context);
     try {
-      const result = await handler(event);
+      const result = await handler(event, context);
       sink.add(measure(result));
       return result;
     } finally {

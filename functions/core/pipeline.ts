@@ -4,7 +4,7 @@ import type { Article, ArticleDraft, FeedConfig, FeedFormat, ParsedFeed } from '
 import { normalizeItems } from './normalize';
 import { parseFeedText } from './parse';
 import { classify, defaultClassifier, type Classifier } from './relevance/classify';
-import { extractTakeaways } from './takeaways/index';
+import { boundedPrefix, extractTakeaways } from './takeaways/index';
 
 /**
  * The pure pipeline, stage by stage: bytes → text (decode) → feed (parse) → drafts (normalize)
@@ -44,9 +44,30 @@ export function normalizeFeed(parsed: ParsedFeed, ctx: FeedContext): ArticleDraf
   return [...byId.values()];
 }
 
+/**
+ * Relevance reads at most this many characters of each field (cut at a line break or space).
+ * A safety bound, not a tuning knob: news articles are far shorter (takeaways-dev: at most
+ * 10,406 characters), and scoring grows with the text, so a 4 MB transcript in one feed item
+ * costs what a 100 KB one does. Takeaways have their own bound (data/takeaways.json `limits`).
+ */
+export const RELEVANCE_MAX_CHARS = 100_000;
+
+export interface EnrichOptions {
+  /**
+   * `all` (default): takeaways for every item, as `wbnews parse --items` and `reprocess` show them.
+   * `relevant`: only for relevant items; the others get none (`items: []`), since only a record
+   * of them is stored: the ingest worker uses this.
+   */
+  readonly takeawaysFor?: 'all' | 'relevant';
+}
+
 /** Add relevance and takeaways to a draft; the regional terms relevance found steer the takeaways. */
-export function enrichArticle(draft: ArticleDraft, classifier: Classifier = defaultClassifier): Article {
-  const relevance = classify({ title: draft.title, summary: draft.summary, content: draft.content }, classifier);
+export function enrichArticle(draft: ArticleDraft, classifier: Classifier = defaultClassifier, options: EnrichOptions = {}): Article {
+  const bound = (text: string): string => boundedPrefix(text, RELEVANCE_MAX_CHARS);
+  const relevance = classify({ title: bound(draft.title), summary: bound(draft.summary), content: bound(draft.content) }, classifier);
+  if (options.takeawaysFor === 'relevant' && !relevance.relevant) {
+    return { ...draft, relevance, takeaways: { method: 'extractive', items: [], quotes: [] } };
+  }
   const terms = relevance.matched.map((m) => m.text);
   const takeaways = extractTakeaways({ title: draft.title, text: draft.content, terms });
   return { ...draft, relevance, takeaways };

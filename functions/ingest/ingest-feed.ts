@@ -58,6 +58,10 @@ export interface FeedOutcome {
   readonly known: number;
   /** Items refused by the article schema (a bug; logged). */
   readonly invalid: number;
+  /** Items whose page fetch or enrichment threw (a bug; logged, not stored). */
+  readonly failed?: number;
+  /** Items of a fullText feed stored with their teaser because the run's page budget was spent. */
+  readonly fullTextDeferred?: number;
   readonly error?: { readonly code: string; readonly message: string };
   /** Time spent fetching the feed (the HTTP exchange only). */
   readonly fetchMs?: number;
@@ -74,7 +78,13 @@ export interface FeedOutcome {
   readonly nextDueAt?: string;
 }
 
-export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<FeedOutcome> {
+/** Limits of one run (one invocation of the worker). */
+export interface IngestRun {
+  /** Epoch milliseconds after which no full-text page fetch starts (see storeArticles). */
+  readonly deadlineAt?: number;
+}
+
+export async function ingestFeed(feed: FeedConfig, deps: IngestDeps, run: IngestRun = {}): Promise<FeedOutcome> {
   const started = deps.clock.now();
   const fetchedAt = started.toISOString();
   const previous = await deps.feedStates.get(feed.id);
@@ -140,8 +150,10 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps): Promise<Fe
         articles: deps.articles,
         logger: deps.logger,
         fullText: deps.fullText,
-        enrich: (draft) => enrichArticle(draft, classifier),
+        enrich: (draft) => enrichArticle(draft, classifier, { takeawaysFor: 'relevant' }),
         classifierVersion: classifierVersion(classifier),
+        deadlineAt: run.deadlineAt,
+        now: () => deps.clock.now().getTime(),
       }),
     );
     await deps.feedStates.put({ ...success, bodyHash, lastChangedAt: fetchedAt, recovered });

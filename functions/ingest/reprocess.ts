@@ -78,7 +78,8 @@ export async function reprocess(
   deps: ReprocessDeps,
   onChange: (event: ReprocessEvent) => void = () => {},
 ): Promise<ReprocessSummary> {
-  const enrich = deps.enrich ?? enrichArticle;
+  // As the ingest worker does: takeaways only for relevant items (the others are stored as a record alone).
+  const enrich = deps.enrich ?? ((draft: ArticleDraft) => enrichArticle(draft, undefined, { takeawaysFor: 'relevant' }));
   const summary: ReprocessSummary = {
     classifierVersion: deps.classifierVersion ?? classifierVersion(),
     rawBodies: 0,

@@ -10,6 +10,12 @@ import { fold } from '../text-fold';
 
 export interface TakeawaysConfig {
   readonly version: string;
+  readonly limits: {
+    /** Only the first N characters are read (cut at a line break or space): cost stays bounded. */
+    readonly maxChars: number;
+    /** Only the first N sentences are ranked (the TextRank graph is built over them alone). */
+    readonly maxRankedSentences: number;
+  };
   readonly explicit: {
     readonly headings: ReadonlySet<string>;
     readonly bullets: readonly string[];
@@ -22,6 +28,13 @@ export interface TakeawaysConfig {
     readonly titleAbbreviations: ReadonlySet<string>;
     /** Abbreviations that end a sentence only when a function word follows (Inc., etc., Jan.). */
     readonly abbreviations: ReadonlySet<string>;
+    /** Month abbreviations: a sentence ends after them unless a number follows. */
+    readonly monthAbbreviations: ReadonlySet<string>;
+    /** a.m., p.m.: a sentence ends after them before a capitalised word not in timeFollowers. */
+    readonly timeAbbreviations: ReadonlySet<string>;
+    readonly timeFollowers: ReadonlySet<string>;
+    /** Words after an ordinal number with a period ("3. Oktober"): no sentence ends there. */
+    readonly ordinalNouns: ReadonlySet<string>;
     readonly numberAbbreviations: ReadonlySet<string>;
     readonly quoteSpanMaxChars: number;
   };
@@ -54,6 +67,8 @@ export interface TakeawaysConfig {
     readonly dependentStarts: readonly string[];
     readonly danglingEnds: ReadonlySet<string>;
     readonly pronounStarts: ReadonlySet<string>;
+    /** Folded openings that start with a pronoun or demonstrative but lean on nothing ("this week"), longest first. */
+    readonly pronounStartExceptions: readonly string[];
     readonly skip: readonly RegExp[];
     readonly stopwords: ReadonlySet<string>;
   };
@@ -65,6 +80,21 @@ export interface TakeawaysConfig {
     readonly speakerPronouns: ReadonlySet<string>;
     readonly titles: readonly string[];
     readonly nonNames: ReadonlySet<string>;
+    /** Articles skipped before a name or title ("said the minister", "ha detto il premier"). */
+    readonly articles: ReadonlySet<string>;
+    /** A name right after one of these is an object or a place ("with Palmer", "of Iraq"), not a subject. */
+    readonly prepositions: ReadonlySet<string>;
+    /** Clause words (but, and, that, which…): never inside a speaker description; before a verb they hand it the sentence's subject. */
+    readonly clauseWords: ReadonlySet<string>;
+    /** Words of organisation names ("Police", "Society", "Ministry"): a pronoun never stands for them. */
+    readonly organisationWords: ReadonlySet<string>;
+    readonly malePronouns: ReadonlySet<string>;
+    readonly femalePronouns: ReadonlySet<string>;
+    /** Titles that tell a person's gender ("Mr", "Mrs", "gospodin"). */
+    readonly maleTitles: ReadonlySet<string>;
+    readonly femaleTitles: ReadonlySet<string>;
+    /** Speech verbs whose object is the listener ("told CNN"): the name after them does not speak. */
+    readonly addressVerbs: ReadonlySet<string>;
   };
 }
 
@@ -106,6 +136,7 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
   const version = root['version'];
   if (typeof version !== 'string' || !version) fail('version', 'must be a non-empty string', version);
 
+  const li = obj(root, 'limits', '');
   const ex = obj(root, 'explicit', '');
   const se = obj(root, 'sentences', '');
   const xt = obj(root, 'extractive', '');
@@ -133,6 +164,10 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
   const exMin = num(ex, 'minItems', 'explicit.', 1, 20);
   return {
     version: version as string,
+    limits: {
+      maxChars: num(li, 'maxChars', 'limits.', 1000, 1e6),
+      maxRankedSentences: num(li, 'maxRankedSentences', 'limits.', 10, 2000),
+    },
     explicit: {
       headings: foldSet(strings(ex, 'headings', 'explicit.')),
       bullets: strings(ex, 'bullets', 'explicit.'),
@@ -143,6 +178,10 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
     sentences: {
       titleAbbreviations: foldSet(strings(se, 'titleAbbreviations', 'sentences.')),
       abbreviations: foldSet(strings(se, 'abbreviations', 'sentences.')),
+      monthAbbreviations: foldSet(strings(se, 'monthAbbreviations', 'sentences.')),
+      timeAbbreviations: foldSet(strings(se, 'timeAbbreviations', 'sentences.')),
+      timeFollowers: foldSet(strings(se, 'timeFollowers', 'sentences.')),
+      ordinalNouns: foldSet(strings(se, 'ordinalNouns', 'sentences.')),
       numberAbbreviations: foldSet(strings(se, 'numberAbbreviations', 'sentences.')),
       quoteSpanMaxChars: num(se, 'quoteSpanMaxChars', 'sentences.', 0, 1e5),
     },
@@ -173,6 +212,7 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
       dependentStarts: longestFirst(strings(xt, 'dependentStarts', 'extractive.')),
       danglingEnds: foldSet(strings(xt, 'danglingEnds', 'extractive.')),
       pronounStarts: foldSet(strings(xt, 'pronounStarts', 'extractive.')),
+      pronounStartExceptions: longestFirst(strings(xt, 'pronounStartExceptions', 'extractive.')),
       skip,
       stopwords: foldSet(strings(xt, 'stopwords', 'extractive.')),
     },
@@ -183,6 +223,15 @@ export function compileTakeawaysConfig(doc: unknown): TakeawaysConfig {
       speakerPronouns: foldSet(strings(qu, 'speakerPronouns', 'quotes.')),
       titles: longestFirst(strings(qu, 'titles', 'quotes.')),
       nonNames: foldSet(strings(qu, 'nonNames', 'quotes.')),
+      articles: foldSet(strings(qu, 'articles', 'quotes.')),
+      prepositions: foldSet(strings(qu, 'prepositions', 'quotes.')),
+      clauseWords: foldSet(strings(qu, 'clauseWords', 'quotes.')),
+      organisationWords: foldSet(strings(qu, 'organisationWords', 'quotes.')),
+      malePronouns: foldSet(strings(qu, 'malePronouns', 'quotes.')),
+      femalePronouns: foldSet(strings(qu, 'femalePronouns', 'quotes.')),
+      maleTitles: foldSet(strings(qu, 'maleTitles', 'quotes.')),
+      femaleTitles: foldSet(strings(qu, 'femaleTitles', 'quotes.')),
+      addressVerbs: foldSet(strings(qu, 'addressVerbs', 'quotes.')),
     },
   };
 }

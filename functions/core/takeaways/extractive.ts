@@ -1,5 +1,6 @@
 import type { Takeaway } from '../model';
 import { takeawaysConfig, type TakeawaysConfig } from './config';
+import type { TakeawaysWork } from './index';
 import { splitSentences, type Sentence } from './sentences';
 import { foldedWords } from './words';
 
@@ -43,6 +44,9 @@ interface Scored {
 
 const TERMINAL = /[.!…]["'”’»)\]]*$|["”»]$/u;
 const STARTS_WELL = /^["'“‘«„(]?[\p{Lu}\p{N}]/u;
+
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+const wordCount = (text: string): number => (text.match(WORD) ?? []).length;
 
 /** Content words of a text (folded words without stop words, cut to `stemChars`). */
 export function contentTokens(text: string, config: TakeawaysConfig = takeawaysConfig): string[] {
@@ -94,13 +98,11 @@ function classifyCandidate(s: Sentence, all: readonly string[], joined: string, 
   const x = config.extractive;
   const text = s.text;
   const words = all.length;
-  const pronoun = x.pronounStarts.has(all[0] ?? '');
+  const pronoun = x.pronounStarts.has(all[0] ?? '') && !startsWithAny(joined, x.pronounStartExceptions);
   const sentenceLike = STARTS_WELL.test(text) && TERMINAL.test(text) && !/\?["'”’»)]*$/u.test(text) && !/^[•·▪●◦‣►*–—-]\s/u.test(text);
-  if (!sentenceLike || words < 4 || x.skip.some((re) => re.test(text))) return { kind: null, pronoun };
+  const bounded = words >= x.minWords && words <= x.maxWords && text.length <= x.maxChars;
+  if (!sentenceLike || !bounded || x.skip.some((re) => re.test(text))) return { kind: null, pronoun };
   const strict =
-    words >= x.minWords &&
-    words <= x.maxWords &&
-    text.length <= x.maxChars &&
     balancedQuotes(text) &&
     !x.danglingEnds.has(all[all.length - 1] ?? '') &&
     !startsWithAny(joined, x.dependentStarts);
@@ -122,9 +124,11 @@ function cosine(a: Scored, b: Scored): number {
   return dot / (a.norm * b.norm);
 }
 
-function pageRank(nodes: readonly Scored[], damping: number, iterations: number): Float64Array {
+function pageRank(nodes: readonly Scored[], damping: number, iterations: number, work?: TakeawaysWork): Float64Array {
   const n = nodes.length;
   // Shared words per pair through an inverted index: O(sum of postings²) instead of n² bags.
+  // The pair matrix is n², which is why only the first limits.maxRankedSentences sentences
+  // are ranked: at 200 it is 40,000 numbers (320 KB), whatever the length of the text.
   const postings = new Map<string, number[]>();
   nodes.forEach((node, i) => {
     if (node.tokens.length < 2) return;
@@ -135,14 +139,17 @@ function pageRank(nodes: readonly Scored[], damping: number, iterations: number)
     }
   });
   const shared = new Float64Array(n * n);
+  let pairs = 0;
   for (const list of postings.values()) {
+    pairs += (list.length * (list.length - 1)) / 2;
     for (let a = 0; a < list.length; a++) {
       for (let b = a + 1; b < list.length; b++) {
-          const k = (list[a] as number) * n + (list[b] as number);
-          shared[k] = (shared[k] ?? 0) + 1;
-        }
+        const k = (list[a] as number) * n + (list[b] as number);
+        shared[k] = (shared[k] ?? 0) + 1;
+      }
     }
   }
+  if (work) work.pairs += pairs;
   const logLen = nodes.map((node) => Math.log(Math.max(1, node.tokens.length)));
   // Sparse, symmetric edges: neighbours[j] lists (i, weight) pairs.
   const neighbours: { i: number; w: number }[][] = Array.from({ length: n }, () => []);
@@ -186,13 +193,18 @@ function bagOf(tokens: readonly string[]): { bag: Map<string, number>; norm: num
  *
  * @example extractiveTakeaways({ title, text: article.content, terms: ['Kosovo'] }).map((t) => t.text)
  */
-export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysConfig = takeawaysConfig): Takeaway[] {
+export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysConfig = takeawaysConfig, work?: TakeawaysWork, split?: readonly Sentence[]): Takeaway[] {
   const x = config.extractive;
-  const sentences = splitSentences(input.text, config);
+  const sentences = split ?? splitSentences(input.text, config);
+  if (work) work.sentences = sentences.length;
   if (sentences.length === 0) return [];
 
+  // The article's length sets how many takeaways it gets; only its first sentences are ranked.
   let totalWords = 0;
-  const nodes: Scored[] = sentences.map((sentence, index) => {
+  for (const s of sentences.slice(config.limits.maxRankedSentences)) totalWords += wordCount(s.text);
+  const ranked = sentences.slice(0, config.limits.maxRankedSentences);
+  if (work) work.ranked = ranked.length;
+  const nodes: Scored[] = ranked.map((sentence, index) => {
     const all = foldedWords(sentence.text);
     const words = all.length;
     totalWords += words;
@@ -208,7 +220,7 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
   const pool = strict.length >= Math.min(want, x.minItems) ? strict : nodes.filter((n) => n.candidate !== null);
   if (pool.length === 0) return [];
 
-  const rank = pageRank(nodes, x.damping, x.iterations);
+  const rank = pageRank(nodes, x.damping, x.iterations, work);
   let maxRank = 0;
   for (const n of pool) maxRank = Math.max(maxRank, rank[n.index] ?? 0);
 
@@ -251,16 +263,20 @@ export function extractiveTakeaways(input: ExtractiveInput, config: TakeawaysCon
   while (picked.length < want && left.length > 0) {
     let best = -1;
     let bestValue = -Infinity;
+    let bestOrphan = true;
     left.forEach((n, i) => {
       let redundancy = 0;
       for (const p of picked) redundancy = Math.max(redundancy, cosine(n, p));
       if (redundancy >= x.duplicateCosine) return;
-      // A pronoun opening reads well right after the sentence it leans on, not on its own.
-      const orphan = n.pronoun && !picked.some((p) => p.index === n.index - 1) ? x.weights.pronounStart : 0;
-      const value = x.mmrLambda * (((score.get(n) ?? 0) - bottom) / span - orphan) - (1 - x.mmrLambda) * redundancy;
-      if (value > bestValue) {
+      // A pronoun or demonstrative opening ("He said…", "These images…") reads well right after
+      // the sentence it leans on, not on its own: such an orphan is picked only when no other
+      // sentence is left.
+      const orphan = n.pronoun && !picked.some((p) => p.index === n.index - 1);
+      const value = x.mmrLambda * (((score.get(n) ?? 0) - bottom) / span - (orphan ? x.weights.pronounStart : 0)) - (1 - x.mmrLambda) * redundancy;
+      if ((bestOrphan && !orphan) || (orphan === bestOrphan && value > bestValue)) {
         bestValue = value;
         best = i;
+        bestOrphan = orphan;
       }
     });
     if (best < 0) break; // everything left repeats what is picked

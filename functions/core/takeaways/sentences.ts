@@ -9,8 +9,12 @@ import { takeawaysConfig, type TakeawaysConfig } from './config';
  * followed by white space and a capital letter or digit, except:
  * - after a title (Mr., Dr., Gen., St., gosp., z., проф. — data/takeaways.json), or "No."/"br."
  *   before a number ("No. 5");
- * - after another abbreviation (Inc., etc.), an initial ("J. Doe") or a dotted acronym (U.S.,
- *   a.m.) unless the next word is a function word ("…by Acme Inc. The deal…");
+ * - after another abbreviation (Inc., etc.), an initial ("J. Doe") or a dotted acronym (U.S.)
+ *   unless the next word is a function word ("…by Acme Inc. The deal…");
+ * - after a month abbreviation before a number ("Oct. 5"), and after a.m./p.m. before a number,
+ *   a weekday, "today" or a time zone ("5 p.m. Monday", "5 p.m. GMT"); before any other
+ *   capitalised word they end the sentence ("…in Oct. Prices rose", "…at 5 p.m. Officials said");
+ * - after a day or ordinal number before a month or another ordinal noun ("am 3. Oktober");
  * - inside a quotation that closes on the same line ("We will stay. We are ready," he said).
  * Decimals (3.5) and ordinals in lower-case context ("15. novembra") never match.
  * Intl.Segmenter breaks after every abbreviation, which is why this is rule-based.
@@ -101,14 +105,21 @@ function splitLine(line: string, base: number, paragraph: number, config: Takeaw
  * acronym it does only when a function word follows ("…bought by Acme Inc. The deal…").
  */
 function endsAbbreviation(line: string, from: number, at: number, nextAt: number, next: string, config: TakeawaysConfig): boolean {
-  const { abbreviations, numberAbbreviations, titleAbbreviations } = config.sentences;
-  const word = fold(LAST_WORD.exec(line.slice(from, at))?.[1] ?? '').replace(/^\.+/, '');
+  const { abbreviations, numberAbbreviations, titleAbbreviations, monthAbbreviations, timeAbbreviations, timeFollowers, ordinalNouns } = config.sentences;
+  const following = (): string => fold(FIRST_WORD.exec(line.slice(nextAt, nextAt + 24))?.[1] ?? '');
+  const before = line.slice(from, at);
+  // "am 3. Oktober", "im 19. Jahrhundert": an ordinal number, not the end of a sentence.
+  if (/\p{N}/u.test(before.charAt(before.length - 1))) return !(/(?:^|[^\p{L}\p{N}.,])\p{N}{1,2}$/u.test(before) && ordinalNouns.has(following()));
+  const word = fold(LAST_WORD.exec(before)?.[1] ?? '').replace(/^\.+/, '');
   if (!word) return true;
   if (numberAbbreviations.has(word) && /\p{N}/u.test(next)) return false;
   if (titleAbbreviations.has(word)) return false;
+  // "Oct. 5" goes on; "…in Oct. Prices rose" ends: a month abbreviation stands only before a day.
+  if (monthAbbreviations.has(word)) return !/\p{N}/u.test(next);
+  // "5 p.m. Monday" goes on; "…at 5 p.m. Officials said" ends.
+  if (timeAbbreviations.has(word)) return !/\p{N}/u.test(next) && !timeFollowers.has(following()) && !/^\p{Lu}{2,4}\b/u.test(line.slice(nextAt, nextAt + 8));
   if (!abbreviations.has(word) && !/^\p{L}$/u.test(word) && !word.includes('.')) return true;
-  const following = fold(FIRST_WORD.exec(line.slice(nextAt, nextAt + 24))?.[1] ?? '');
-  return config.extractive.stopwords.has(following);
+  return config.extractive.stopwords.has(following());
 }
 
 function push(line: string, base: number, from: number, to: number, paragraph: number, out: Sentence[]): void {

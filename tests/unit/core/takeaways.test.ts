@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
 import raw from '../../../data/takeaways.json' with { type: 'json' };
 import { ConfigError } from '../../../functions/core/errors';
@@ -173,6 +174,29 @@ describe('splitSentences', () => {
     expect(split('Проф. Петровски рече дека ќе дојде. Тој замина.')).toEqual(['Проф. Петровски рече дека ќе дојде.', 'Тој замина.']);
   });
 
+  it('ends a sentence after a month abbreviation or a.m./p.m. before a capitalised word, not before a day, a weekday or a time zone', () => {
+    expect(split('The vote was set for 5 p.m. Officials said the count would take two days.')).toEqual([
+      'The vote was set for 5 p.m.',
+      'Officials said the count would take two days.',
+    ]);
+    expect(split('Inflation peaked in Oct. Prices have fallen every month since.')).toEqual(['Inflation peaked in Oct.', 'Prices have fallen every month since.']);
+    expect(split('The deal was signed on Oct. 5 in Brussels. Talks resume at 9 a.m. Monday in Skopje. The hall opens at 8 a.m. CET for guests.')).toEqual([
+      'The deal was signed on Oct. 5 in Brussels.',
+      'Talks resume at 9 a.m. Monday in Skopje.',
+      'The hall opens at 8 a.m. CET for guests.',
+    ]);
+  });
+
+  it('does not end a German sentence at an ordinal date or century', () => {
+    expect(split('Die Wahl findet am 3. Oktober statt. Im 19. Jahrhundert war das anders. Das Spiel endete 2:1. Danach gingen alle.')).toEqual([
+      'Die Wahl findet am 3. Oktober statt.',
+      'Im 19. Jahrhundert war das anders.',
+      'Das Spiel endete 2:1.',
+      'Danach gingen alle.',
+    ]);
+    expect(split('He turned 43. Officials confirmed it.')).toEqual(['He turned 43.', 'Officials confirmed it.']);
+  });
+
   it('never joins lines: list lines and headings are their own sentences, with offsets', () => {
     const text = 'Heading line\n• A list item\nA paragraph. Another one.';
     const sentences = splitSentences(text);
@@ -251,6 +275,33 @@ describe('extractive takeaways', () => {
     expect(extractiveTakeaways({ text: 'Sources' })).toEqual([]);
   });
 
+  it('never returns a sentence outside the documented 6-55 words, even when few sentences qualify', () => {
+    const long = `The council met for a special session on Thursday evening in the old town hall of Cetinje, where members of all six groups, the mayor, two deputy mayors, the heads of the water and transport companies, the director of the museum, a delegation from the twin city in Slovenia and more than forty residents who had asked to speak discussed the plan to close the main square to cars, to move the bus station to the edge of town, to build a car park near the monastery and to raise the price of parking permits for the second time in two years.`;
+    const text = [long, 'Residents spoke for three hours.', 'The vote was postponed to next month.'].join(' ');
+    expect(long.split(' ').length).toBeGreaterThan(90);
+    const texts = extractiveTakeaways({ text }).map((t) => t.text);
+    // The 5-word sentence is too short and the 98-word one too long: only one qualifies.
+    expect(texts).toEqual(['The vote was postponed to next month.']);
+  });
+
+  it('picks a sentence that opens with a pronoun or demonstrative only after the sentence it leans on, or when nothing else is left', () => {
+    const text = [
+      'The government of Montenegro presented a plan to rebuild the coastal railway on Monday.',
+      'Workers in Bar and Podgorica welcomed the plan at meetings on Tuesday evening.',
+      'These extraordinary pictures show the old line as it looked when it opened in the last century.',
+      'The first trains on the new line are expected to run in the spring of next year.',
+      'Engineers will inspect the bridges and tunnels along the route during the winter months.',
+    ].join(' ');
+    const texts = extractiveTakeaways({ title: 'Montenegro rebuilds coastal railway line', text }).map((t) => t.text);
+    expect(texts).toHaveLength(3);
+    expect(texts.some((t) => t.startsWith('These extraordinary'))).toBe(false);
+    // "This week" leans on nothing: it is an ordinary candidate.
+    const weekly = text.replace('These extraordinary pictures show the old line', 'This week the ministry showed the old line');
+    expect(extractiveTakeaways({ title: 'Ministry shows the old railway line this week', text: weekly }).map((t) => t.text)).toContain(
+      'This week the ministry showed the old line as it looked when it opened in the last century.',
+    );
+  });
+
   it('grows from 3 to 5 items with the length of the article', () => {
     expect(itemCount(300)).toBe(3);
     expect(itemCount(1000)).toBe(4);
@@ -300,9 +351,118 @@ describe('quotes', () => {
   });
 });
 
+// Counter-examples from a review of attributed quotes (texts written for these tests).
+describe('quote speakers: who "he" is, and what is no name', () => {
+  const quotes = (text: string) => extractQuotes(text).map((q) => [q.text, q.speaker]);
+  const speakerOf = (text: string, start: string): string | null | undefined => extractQuotes(text).find((q) => q.text.startsWith(start))?.speaker;
+
+  it('"he" stands for a person, not for a team or an organisation named in between', () => {
+    const text = [
+      'League commissioner Roger Goodell suspended the quarterback indefinitely on Friday.',
+      'Goodell said the player had admitted to taking part in the scheme.',
+      'The Atlanta Falcons said they would not comment before the hearing.',
+      '"The conduct described in the report will not be tolerated in this league," he said in a statement.',
+    ].join(' ');
+    expect(speakerOf(text, 'The conduct')).toBe('Roger Goodell');
+  });
+
+  it('"he" never stands for an object or a place ("with Palmer", "of Iraq")', () => {
+    const text = [
+      'Rory McIlroy told reporters he had dinner with Arnold Palmer on Tuesday.',
+      'As for that dinner with Palmer, McIlroy was still excited two days later.',
+      '"It was fantastic, it really was, and we spoke for hours," he said.',
+    ].join(' ');
+    expect(speakerOf(text, 'It was fantastic')).toBe('Rory McIlroy');
+    const unnamed = 'A mother of three, she wears a gold pendant of Iraq around her neck. "I have to do anything that I can for my child," she says.';
+    expect(speakerOf(unnamed, 'I have to do')).toBeNull();
+  });
+
+  it('"he" does not stand for a woman the article calls Ms or Mrs', () => {
+    const text = 'The host went on to suggest that Ms Fluke should pay for it herself. He said: "If we are going to pay for this, we want something in return for our money."';
+    expect(speakerOf(text, 'If we are going')).toBeNull();
+  });
+
+  it('a participle or a second verb takes the subject of its own sentence, never a name from the sentence before', () => {
+    const police = 'Duncan Bannatyne reported the threats to officers last week. Last night, police issued a statement saying: "The constabulary can confirm it received a report and officers are investigating the matter."';
+    expect(speakerOf(police, 'The constabulary')).toBeNull();
+    const coach = 'Fletcher has already been impressed by the young striker on the training ground but admitted: "The lads have gone straight into hard work since the first day back."';
+    expect(speakerOf(coach, 'The lads')).toBe('Fletcher');
+  });
+
+  it('the full form of a name is one the article uses, not a run of names that only touch ("goalkeeper Gianluigi Buffon Hart")', () => {
+    const text = [
+      'England goalkeeper Joe Hart won his 50th cap on Tuesday.',
+      'Hart said that Buffon was an inspiration to him as a boy.',
+      'Fellow goalkeeper Gianluigi Buffon Hart has called a legend of the game played his 150th match.',
+      '"I am still learning my game and I want to keep improving in this team," Hart said.',
+    ].join(' ');
+    expect(speakerOf(text, 'I am still learning')).toBe('Joe Hart');
+    const club = [
+      'Esteban Cambiasso has won every trophy there is.',
+      'Esteban Cambiasso says that keeping Leicester in the league would feel like winning one more.',
+      'The former Real Madrid man was also successful in Spain for Real Madrid Cambiasso played in a golden era.',
+      '"For me, staying up with this club is like another cup," Cambiasso said.',
+    ].join(' ');
+    expect(speakerOf(club, 'For me')).toBe('Esteban Cambiasso');
+  });
+
+  it('a contraction, a lone common word or a clause is never a speaker', () => {
+    const text = "I'm sure it was meant in good humour. When we got to the station he said \"Welcome back to civilisation, everybody on board\" and we laughed.";
+    expect(speakerOf(text, 'Welcome back')).not.toBe('I’m');
+    expect(speakerOf(text, 'Welcome back')).not.toBe("I'm");
+    expect(speakerOf('Fans flooded the page with messages. Another said: "Does anyone know who this man is, because we want to thank him?"', 'Does anyone')).toBeNull();
+  });
+
+  it('titles and descriptors are dropped from names: Manager, Prosecutor, Премиерот, poslanik, Stoke manager', () => {
+    expect(quotes('Manager Stuart Gray said: "We are offering the player a short-term deal and he is thinking it over."')).toEqual([
+      ['We are offering the player a short-term deal and he is thinking it over.', 'Stuart Gray'],
+    ]);
+    expect(speakerOf('Prosecutor Trina Little told the court: "She was asked to arrange the events and took deposits from the couples."', 'She was asked')).toBe('Trina Little');
+    expect(speakerOf('Премиерот Христијан Мицкоски изјави: „Ова е најголемата инвестиција во последните дваесет години.“', 'Ова е')).toBe('Христијан Мицкоски');
+    expect(speakerOf('„Ovaj zakon neće proći u ovom obliku“, izjavio je poslanik Marko Petrović.', 'Ovaj zakon')).toBe('Marko Petrović');
+    expect(speakerOf("'We let ourselves down in the second half today,' said Stoke manager Mark Hughes.", 'We let')).toBe('Mark Hughes');
+  });
+
+  it('reads German, Italian, Albanian and Macedonian attributions', () => {
+    expect(speakerOf('„Wir werden die Gespräche mit Belgrad und Pristina fortsetzen“, sagte Außenministerin Annalena Baerbock.', 'Wir werden')).toBe('Annalena Baerbock');
+    expect(speakerOf('„Der Westbalkan gehört in die Europäische Union“, sagte er. Zuvor hatte Bundeskanzler Olaf Scholz Tirana besucht.', 'Der Westbalkan')).toBeNull();
+    expect(speakerOf('"L\'Albania è un partner affidabile per l\'Italia", ha detto il premier Giorgia Meloni.', "L'Albania")).toBe('Giorgia Meloni');
+    expect(speakerOf('"Kosova do të vazhdojë dialogun me Serbinë", tha kryeministri Albin Kurti.', 'Kosova do')).toBe('Albin Kurti');
+    expect(speakerOf('„Нема да се откажеме од европскиот пат“, рече претседателката Гордана Сиљановска-Давкова.', 'Нема да')).toBe('Гордана Сиљановска-Давкова');
+  });
+
+  it('takes the name before an appositive, and keeps a role without a name as a description', () => {
+    expect(speakerOf("David Gartside, head of traffic at the council, said: 'We can confirm the lines were painted after the car had parked.'", 'We can confirm')).toBe('David Gartside');
+    expect(speakerOf("Peter Richardson, of the Marine Conservation Society, said: 'We would not recommend getting close to the whales.'", 'We would not')).toBe('Peter Richardson');
+    expect(speakerOf('"I would be surprised if that were his decision, but we will see," the US President said.', 'I would be')).toBe('the US President');
+    expect(speakerOf("'Our team has looked into the complaint fairly and openly,' a spokesman from Harveys said.", 'Our team')).toBe('a spokesman from Harveys');
+  });
+
+  it('a quotation that ends its sentence is not attributed to the name opening the next one; the next quotation of a paragraph keeps its speaker', () => {
+    const text = '"Change is good, new blood could be good," said Natividad Andres. "Everything is so unpredictable with politicians these days." Lola Garcia told reporters that she worried about the future.';
+    expect(quotes(text)).toEqual([
+      ['Change is good, new blood could be good', 'Natividad Andres'],
+      ['Everything is so unpredictable with politicians these days.', 'Natividad Andres'],
+    ]);
+  });
+
+  it('a capitalised "States" is no speech verb', () => {
+    expect(speakerOf('A fighter jet flew past the plane in an "unsafe and unprofessional manner" this week, and the United States is complaining.', 'unsafe')).toBeUndefined();
+  });
+});
+
+
 describe('takeaways settings (data/takeaways.json)', () => {
   it('the reviewed file compiles', () => {
     expect(compileTakeawaysConfig(raw).version).toBe(raw.version);
+  });
+
+  it('the reviewed file validates against data/takeaways.schema.json', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../../data/takeaways.schema.json', import.meta.url), 'utf8')) as object;
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+    const ok = validate(raw);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
   });
 
   it('a malformed file is a ConfigError naming the key and the value', () => {

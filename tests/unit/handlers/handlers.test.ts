@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_FETCH_OPTIONS } from '../../../functions/adapters/http-fetch';
 import { MemoryFeedQueue } from '../../../functions/adapters/queue';
 import { createDispatcherHandler } from '../../../functions/handlers/dispatcher';
-import { createIngestHandler } from '../../../functions/handlers/ingest';
+import { createIngestHandler, DEADLINE_RESERVE_MS } from '../../../functions/handlers/ingest';
+import type { ArticleDraft } from '../../../functions/core/model';
 import type { FeedOutcome } from '../../../functions/ingest/ingest-feed';
 import { silentLogger } from '../../../functions/ingest/ports';
 import { fakeFetcher, fixedClock, MemoryArticleStore, MemoryFeedStateStore, rssFeed } from '../../helpers/fakes';
@@ -17,7 +18,7 @@ const KOSOVO = rssFeed([
   { title: 'Weather in Lisbon', link: 'https://a.example/2', description: 'Sunny all week.' },
 ]);
 
-function setup(routes: Parameters<typeof fakeFetcher>[0]) {
+function setup(routes: Parameters<typeof fakeFetcher>[0], fullText?: (draft: ArticleDraft) => Promise<ArticleDraft>) {
   const articles = new MemoryArticleStore();
   const feedStates = new MemoryFeedStateStore();
   const outcomes: FeedOutcome[] = [];
@@ -29,6 +30,7 @@ function setup(routes: Parameters<typeof fakeFetcher>[0]) {
     clock: fixedClock(NOW),
     logger: silentLogger,
     onOutcome: (o) => outcomes.push(o),
+    fullText,
   });
   return { handler, articles, feedStates, outcomes };
 }
@@ -60,6 +62,27 @@ describe('ingest handler', () => {
       Records: [record('m1', message('a', 'https://a.example/feed')), record('m2', '{not json'), record('m3', message('c', 'https://c.example/feed'))],
     });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }]);
+  });
+
+  it('given the Lambda context, fetches full-text pages only until the deadline (remaining time less one fetch timeout and the reserve)', async () => {
+    const teaserFeed = JSON.stringify({ feed: { id: 'a', url: 'https://a.example/feed', fullText: true }, dispatchedAt: NOW });
+    const run = async (remainingMs: number) => {
+      const pages: string[] = [];
+      const { handler, outcomes } = setup({ 'https://a.example/feed': KOSOVO }, async (d) => {
+        pages.push(d.url ?? '');
+        return d;
+      });
+      const response = await handler({ Records: [record('m1', teaserFeed)] }, { getRemainingTimeInMillis: () => remainingMs });
+      expect(response.batchItemFailures).toEqual([]);
+      return { pages, outcome: outcomes[0] };
+    };
+    const reserve = DEFAULT_FETCH_OPTIONS.timeoutMs + DEADLINE_RESERVE_MS;
+    const late = await run(reserve);
+    expect(late.pages).toEqual([]);
+    expect(late.outcome).toMatchObject({ outcome: 'fetched', stored: 1, fullTextDeferred: 2 });
+    const early = await run(reserve + 60_000);
+    expect(early.pages).toEqual(['https://a.example/1', 'https://a.example/2']);
+    expect(early.outcome).toMatchObject({ stored: 1, fullTextDeferred: 0 });
   });
 
   it('a repeated body is "unchanged" and stores nothing', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArticleSchemaError } from '../../../functions/adapters/article-schema';
-import type { Article, ArticleDraft } from '../../../functions/core/model';
-import { storeArticles } from '../../../functions/ingest/store-articles';
+import type { Article, ArticleDraft, FeedConfig } from '../../../functions/core/model';
+import { storeArticles, teaserOnlyHash } from '../../../functions/ingest/store-articles';
 import type { KnownItem, PutOptions, PutOutcome } from '../../../functions/ingest/ports';
 import { sampleArticle } from '../../helpers/articles';
 import { MemoryArticleStore } from '../../helpers/fakes';
@@ -68,7 +68,7 @@ describe('storeArticles', () => {
     });
     expect(store.calls).toEqual(['lookup 4', 'put 2', 'put 3', 'put 4']);
     expect(fetched).toEqual(['2', '3', '4']);
-    expect(counts).toEqual({ relevant: 3, stored: 1, duplicates: 0, updated: 1, known: 1, invalid: 0 });
+    expect(counts).toEqual({ relevant: 3, stored: 1, duplicates: 0, updated: 1, known: 1, invalid: 0, failed: 0, fullTextDeferred: 0 });
     expect(store.articles.get(fresh.id)?.content).toContain('(full text)');
   });
 
@@ -115,4 +115,82 @@ describe('storeArticles', () => {
     store.failPuts = true;
     await expect(storeArticles([draft(1, 'Kosovo one')], { id: 'news', url: 'u' }, { articles: store, logger: { info: () => {}, warn: () => {}, error: () => {} }, enrich })).rejects.toThrowError('storage unavailable');
   });
+
+  it('an item whose enrichment throws is logged and counted as failed; the items after it are stored', async () => {
+    const store = new RecordingStore();
+    const errors: Record<string, unknown>[] = [];
+    const counts = await storeArticles([draft(1, 'Kosovo one'), draft(2, 'Kosovo two'), draft(3, 'Kosovo three')], { id: 'news', url: 'u' }, {
+      articles: store,
+      logger: { info: () => {}, warn: () => {}, error: (message, fields) => void errors.push({ message, ...fields }) },
+      enrich: (d) => {
+        if (d.title === 'Kosovo two') throw new RangeError('Invalid array length');
+        return enrich(d);
+      },
+      classifierVersion: VERSION,
+    });
+    expect(store.calls).toEqual(['lookup 3', 'put 1', 'put 3']);
+    expect(counts).toMatchObject({ stored: 2, failed: 1, relevant: 2 });
+    expect(errors).toEqual([{ message: 'item failed: not stored', feedId: 'news', itemId: draft(2, '').id, code: 'internal', error: 'Invalid array length' }]);
+  });
 });
+
+describe('storeArticles: the full-text budget of a run', () => {
+  const feed: FeedConfig = { id: 'teasers', url: 'https://news.example/feed', fullText: true };
+  const logger = () => {
+    const warnings: Record<string, unknown>[] = [];
+    return { warnings, logger: { info: () => {}, warn: (message: string, fields?: Record<string, unknown>) => void warnings.push({ message, ...fields }), error: () => {} } };
+  };
+  const withUrl = (d: ArticleDraft): ArticleDraft => ({ ...d, url: `https://news.example/${d.id.slice(-1)}` });
+  const items = [1, 2, 3].map((n) => withUrl(draft(n, `Kosovo ${n}`)));
+  const pageFetcher = (fetched: string[]) => async (d: ArticleDraft): Promise<ArticleDraft> => {
+    fetched.push(d.id.slice(-1));
+    return { ...d, content: `${d.content} (full text)` };
+  };
+
+  it('fetches at most fullTextMaxPages pages; the rest keep their teaser, are logged, and get their page on the next run', async () => {
+    const store = new RecordingStore();
+    const fetched: string[] = [];
+    const { warnings, logger: log } = logger();
+    const first = await storeArticles(items, feed, { articles: store, logger: log, enrich, classifierVersion: VERSION, fullText: pageFetcher(fetched), fullTextMaxPages: 2 });
+    expect(fetched).toEqual(['1', '2']);
+    expect(first).toMatchObject({ stored: 3, fullTextDeferred: 1 });
+    expect(store.articles.get(items[2]?.id ?? '')?.content).not.toContain('(full text)');
+    expect(store.records.get(items[2]?.id ?? '')?.itemHash).toBe(teaserOnlyHash(items[2]?.contentHash ?? ''));
+    expect(warnings).toEqual([expect.objectContaining({ message: 'full text deferred', feedId: 'teasers', itemId: items[2]?.id, code: 'over_budget', budget: 'pages' })]);
+
+    // The next run reads the same items: the two complete ones are known, the deferred one gets its page.
+    const second = await storeArticles(items, feed, { articles: store, logger: log, enrich, classifierVersion: VERSION, fullText: pageFetcher(fetched), fullTextMaxPages: 2 });
+    expect(fetched).toEqual(['1', '2', '3']);
+    expect(second).toMatchObject({ known: 2, updated: 1, fullTextDeferred: 0 });
+    expect(store.articles.get(items[2]?.id ?? '')?.content).toContain('(full text)');
+    expect(store.records.get(items[2]?.id ?? '')?.itemHash).toBe(items[2]?.contentHash);
+  });
+
+  it('starts no page fetch once the deadline has passed', async () => {
+    const store = new RecordingStore();
+    const fetched: string[] = [];
+    let clock = 1_000;
+    const { warnings, logger: log } = logger();
+    const fullText = async (d: ArticleDraft): Promise<ArticleDraft> => {
+      clock += 3_000; // each page takes three seconds
+      return pageFetcher(fetched)(d);
+    };
+    const counts = await storeArticles(items, feed, { articles: store, logger: log, enrich, classifierVersion: VERSION, fullText, deadlineAt: 5_000, now: () => clock });
+    expect(fetched).toEqual(['1', '2']);
+    expect(counts).toMatchObject({ stored: 3, fullTextDeferred: 1 });
+    expect(warnings).toEqual([expect.objectContaining({ message: 'full text deferred', itemId: items[2]?.id, budget: 'deadline' })]);
+  });
+
+  it('a page fetch that throws fails only its item', async () => {
+    const store = new RecordingStore();
+    const fullText = async (d: ArticleDraft): Promise<ArticleDraft> => {
+      if (d.id.endsWith('1')) throw new Error('socket hang up');
+      return d;
+    };
+    const counts = await storeArticles(items, feed, { articles: store, logger: silent, enrich, classifierVersion: VERSION, fullText });
+    expect(counts).toMatchObject({ stored: 2, failed: 1 });
+    expect(store.calls).toEqual(['lookup 3', 'put 2', 'put 3']);
+  });
+});
+
+const silent = { info: () => {}, warn: () => {}, error: () => {} };
