@@ -10,6 +10,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/corpora/**', 'node_modules/**'],
     setupFiles: ['tests/setup.ts'],
+    globalSetup: ['tests/global-setup.ts'],
     // A test in which no expect() ran fails: nothing passes by accident (fast-check properties
     // assert with expect() inside, not by returning a boolean).
     expect: { requireAssertions: true },

@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     include: ['tests/corpora/**/*.test.ts'],
     setupFiles: ['tests/setup.ts'],
+    globalSetup: ['tests/global-setup.ts'],
     // A test in which no expect() ran fails: nothing passes by accident (fast-check properties
     // assert with expect() inside, not by returning a boolean).
     expect: { requireAssertions: true },
