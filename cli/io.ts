@@ -6,6 +6,8 @@ export interface Io {
   readonly stdin: Readable;
   readonly stdout: Writable;
   readonly stderr: Writable;
+  /** The environment the command reads (ARTICLES_BUCKET ...); default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** A command's failure with a message for the user and an exit code. */

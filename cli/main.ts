@@ -8,6 +8,7 @@ import { serveCommand } from './commands/serve';
 import { showCommand } from './commands/show';
 import { takeawaysCommand } from './commands/takeaways';
 import { UsageError, type Io } from './io';
+import { STORE_USAGE } from './store-target';
 
 /**
  * The `wbnews` command line: `npm run -s wbnews -- COMMAND ...`.
@@ -21,14 +22,18 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   parse: { run: parseCommand, summary: 'parse FILE... [--items] [--feed-id ID] [--content-type TYPE] [--url URL]   feed files through the pipeline, without storing' },
   classify: { run: classifyCommand, summary: 'classify < items.jsonl                     relevance and countries per item' },
   takeaways: { run: takeawaysCommand, summary: 'takeaways [--quotes] < articles.jsonl      key takeaways per article' },
-  query: { run: queryCommand, summary: 'query [--country CC] [--since ISO] [--until ISO] [--day DAY] [--feed ID] [--limit N] [--cursor T] [--data DIR]' },
-  show: { run: showCommand, summary: 'show ID [--data DIR] [--pretty]            one stored article as JSON' },
-  reprocess: { run: reprocessCommand, summary: 'reprocess [--since ISO] [--feed ID] [--data DIR]   relevance and takeaways again over kept raw input' },
+  query: { run: queryCommand, summary: 'query [--country CC] [--since ISO] [--until ISO] [--day DAY] [--feed ID] [--limit N] [--cursor T] [STORE]' },
+  show: { run: showCommand, summary: 'show ID [STORE] [--pretty]                 one stored article as JSON' },
+  reprocess: { run: reprocessCommand, summary: 'reprocess [--since ISO] [--feed ID] [STORE]   relevance and takeaways again over kept raw input and stored articles' },
   serve: { run: serveCommand, summary: 'serve [--data DIR] [--s3-port N] [--dynamodb-port N]   keep the emulators running for S3/DynamoDB tools' },
 };
 
 export function usage(): string {
-  return `usage: wbnews COMMAND [options]\n\n${Object.values(COMMANDS).map((c) => `  ${c.summary}`).join('\n')}\n`;
+  return (
+    `usage: wbnews COMMAND [options]\n\n${Object.values(COMMANDS).map((c) => `  ${c.summary}`).join('\n')}\n\n` +
+    `  STORE: ${STORE_USAGE}\n` +
+    '         the local emulators of DIR (default .wbnews/), or a deployed stack; or set ARTICLES_BUCKET, ARTICLES_TABLE (FEEDS_TABLE)\n'
+  );
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {

@@ -123,6 +123,7 @@ export class ArticlesAthena extends Construct {
       `SELECT publishedat, title, url, relevance.countries, relevance.score
 FROM "${this.databaseName}"."${this.tableName}"
 WHERE dt >= date_format(current_date - interval '7' day, '%Y-%m-%d')
+  AND relevance.relevant = true
   AND contains(relevance.countries, 'XK')
 ORDER BY publishedat DESC
 LIMIT 100;`,
@@ -134,6 +135,7 @@ LIMIT 100;`,
       `SELECT dt, feedid, count(*) AS articles
 FROM "${this.databaseName}"."${this.tableName}"
 WHERE dt >= date_format(current_date - interval '30' day, '%Y-%m-%d')
+  AND relevance.relevant = true
 GROUP BY dt, feedid
 ORDER BY dt DESC, articles DESC;`,
     );

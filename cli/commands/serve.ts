@@ -26,7 +26,9 @@ export async function serveCommand(argv: string[], io: Io, until?: Promise<void>
   const running = readServeInfo(dir);
   if (running) throw new UsageError(`${dir} is already served by process ${running.pid} (S3 ${running.endpoints.s3}, DynamoDB ${running.endpoints.dynamodb})`, 1);
 
-  const aws = await startLocalAws({ dataDir: dir, s3Dir: join(dir, 's3'), ports: { s3: s3Port, dynamodb: dynamodbPort } });
+  const aws = await startLocalAws({ dataDir: dir, s3Dir: join(dir, 's3'), ports: { s3: s3Port, dynamodb: dynamodbPort } }).catch((error: unknown) => {
+    throw portInUse(error, { s3: s3Port, dynamodb: dynamodbPort }) ?? error;
+  });
   const file = join(dir, SERVE_FILE);
   const info: ServeInfo = { pid: process.pid, startedAt: new Date().toISOString(), endpoints: aws.endpoints };
   writeFileSync(file, `${JSON.stringify(info, null, 2)}\n`);
@@ -61,6 +63,19 @@ function waitForSignal(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** A port already taken, as one line naming it and the option that chooses another; else undefined. */
+function portInUse(error: unknown, ports: { s3: number; dynamodb: number }): UsageError | undefined {
+  const e = error as NodeJS.ErrnoException & { port?: number };
+  if (e?.code !== 'EADDRINUSE') return undefined;
+  const port = typeof e.port === 'number' ? e.port : undefined;
+  const which = port === ports.s3 ? 'S3' : port === ports.dynamodb ? 'DynamoDB' : undefined;
+  const option = which === 'S3' ? '--s3-port' : which === 'DynamoDB' ? '--dynamodb-port' : '--s3-port / --dynamodb-port';
+  return new UsageError(
+    `port ${port ?? '(unknown)'}${which ? ` (${which})` : ''} on 127.0.0.1 is already in use: choose another with ${option} N (0 picks any free port)`,
+    1,
+  );
 }
 
 function portOption(name: string, value: string | undefined): number {

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { S3DynamoArticleStore } from '../../functions/adapters/article-store';
-import { openDataDir } from '../local/data-dir';
+import { hasStoredArticles } from '../../functions/adapters/store-status';
+import { STORE_OPTIONS, STORE_USAGE, withStore } from '../store-target';
 import { UsageError, type Io } from '../io';
 
 /**
- * `wbnews show ID [--data DIR] [--pretty]`: one stored article as JSON: the stored object, plus
+ * `wbnews show ID [--data DIR | --bucket B --articles-table T ...] [--pretty]`: one stored
+ * article, from a data directory or a deployed stack (store-target.ts), as JSON: the stored object, plus
  * `storage` (revision, object key, times, classifier version, and the copies of the story seen
  * in other feeds). For the id of a copy, the story it is a copy of, with `storage.duplicateOf`.
  */
@@ -12,16 +14,16 @@ export async function showCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { data: { type: 'string' }, pretty: { type: 'boolean', default: false } },
+    options: { ...STORE_OPTIONS, pretty: { type: 'boolean', default: false } },
   });
   const id = positionals[0];
-  if (!id || positionals.length > 1) throw new UsageError('usage: wbnews show ID [--data DIR] [--pretty]');
-  const { aws } = await openDataDir(values.data, true);
-  try {
-    const store = new S3DynamoArticleStore(aws.s3, aws.dynamo, { bucket: aws.names.bucket, table: aws.names.articlesTable });
+  if (!id || positionals.length > 1) throw new UsageError(`usage: wbnews show ID ${STORE_USAGE} [--pretty]`);
+  return withStore(values, io.env ?? process.env, true, async (target) => {
+    const store = new S3DynamoArticleStore(target.s3, target.dynamo, { bucket: target.names.bucket, table: target.names.articlesTable });
     const story = await store.story(id);
     if (!story) {
-      io.stderr.write(`no article with id "${id}"\n`);
+      const empty = !(await hasStoredArticles(target.dynamo, target.names.articlesTable));
+      io.stderr.write(`no article with id "${id}"${empty ? `: no articles stored yet in ${target.where} — run \`wbnews run\` first` : ` in ${target.where}`}\n`);
       return 1;
     }
     if (!story.article) {
@@ -33,7 +35,5 @@ export async function showCommand(argv: string[], io: Io): Promise<number> {
     const out = { ...article, storage };
     io.stdout.write(`${values.pretty ? JSON.stringify(out, null, 2) : JSON.stringify(out)}\n`);
     return 0;
-  } finally {
-    await aws.close();
-  }
+  });
 }

@@ -24,7 +24,7 @@ export async function openDataDir(dir: string | undefined, mustExist: boolean): 
   const served = readServeInfo(path);
   if (served) return { aws: connectLocalAws(served.endpoints), dir: path, served: true };
   if (mustExist && !existsSync(join(path, 'dynamodb'))) {
-    throw new UsageError(`no wbnews data in ${path}: run \`npm start\` (wbnews run) first, or pass --data DIR`, 1);
+    throw new UsageError(`no articles stored yet: no wbnews data in ${path} — run \`wbnews run\` (npm start) first, or pass --data DIR`, 1);
   }
   const aws = await startLocalAws({ dataDir: path, s3Dir: join(path, 's3') });
   return { aws, dir: path, served: false };

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
@@ -39,6 +39,20 @@ function listen(server: Server, port = 0): Promise<AddressInfo> {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server.address() as AddressInfo));
   });
+}
+
+/**
+ * Rejects with the EADDRINUSE error (naming the port) when a fixed port is taken. Neither
+ * emulator fails cleanly on a taken port: s3rver's listen leaves it as an unhandled 'error'
+ * event that kills the process, and dynalite has opened its database (and holds its lock)
+ * before it listens. So fixed ports are tried here first; a port taken in the instant between
+ * still fails, less politely.
+ */
+async function portFree(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await listen(probe, port);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
 function clientsFor(endpoints: LocalAws['endpoints']): { dynamo: DynamoDBClient; s3: S3Client } {
@@ -89,6 +103,9 @@ async function startEmulators(options: LocalAwsOptions, lock: DataDirLock | unde
   if (dynamoPath) ensureDataDir(dynamoPath);
   ensureDataDir(options.s3Dir);
 
+  // Fixed ports are tried first: a taken one is a clean EADDRINUSE before anything opens.
+  await portFree(options.ports?.dynamodb ?? 0);
+  await portFree(options.ports?.s3 ?? 0);
   const dynamoServer = dynalite({ path: dynamoPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const closeDynamo = (): Promise<void> => new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
   const dynamoAddress = await listen(dynamoServer, options.ports?.dynamodb);

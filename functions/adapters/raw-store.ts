@@ -12,6 +12,12 @@ import { RAW_FEEDS_PREFIX, keyStamp, parseRawObjectKey, rawObjectKey, rawPageKey
  * carries what a replay needs in its metadata: the feed's id and configuration, the URL it was
  * finally fetched from, the fetch time, and the sha256 of the uncompressed bytes. Bodies are
  * sent as Buffers with a known length (s3rver cannot take a stream of unknown length).
+ *
+ * S3 limits an object's user metadata to 2 KB (keys and values together), and the source
+ * fields (the final URL, the feed configuration, a page's URL) have no bound of their own. When
+ * they would take the metadata past METADATA_BUDGET, they go into a small JSON object beside the
+ * body instead (`<key>.source.json`, written first, so a body never points at a missing one), and
+ * the body's metadata names it (`source-key`). A long URL or feed configuration never fails a write.
  */
 export class S3RawStore implements RawStore, RawArchive {
   constructor(
@@ -21,23 +27,30 @@ export class S3RawStore implements RawStore, RawArchive {
 
   async putFeedBody(feedId: string, fetchedAt: string, body: Uint8Array, contentType: string | undefined, source: RawFeedSource = {}): Promise<string> {
     const key = rawObjectKey(feedId, fetchedAt);
-    await this.putCompressed(key, body, contentType ?? 'application/xml', {
-      'feed-id': feedId,
-      'fetched-at': fetchedAt,
-      ...(source.finalUrl ? { 'final-url': encodeURI(source.finalUrl) } : {}),
-      ...(source.feed ? { feed: Buffer.from(JSON.stringify(source.feed)).toString('base64url') } : {}),
-    });
+    await this.putCompressed(
+      key,
+      body,
+      contentType ?? 'application/xml',
+      { 'feed-id': feedId, 'fetched-at': fetchedAt },
+      {
+        ...(source.finalUrl ? { 'final-url': encodeURI(source.finalUrl) } : {}),
+        ...(source.feed ? { feed: Buffer.from(JSON.stringify(source.feed)).toString('base64url') } : {}),
+      },
+      { ...(source.finalUrl ? { finalUrl: source.finalUrl } : {}), ...(source.feed ? { feed: source.feed } : {}) },
+    );
     return key;
   }
 
   async putPage(feedId: string, articleId: string, fetchedAt: string, page: RawPage): Promise<string> {
     const key = rawPageKey(feedId, fetchedAt, articleId);
-    await this.putCompressed(key, page.body, page.contentType ?? 'text/html', {
-      'feed-id': feedId,
-      'article-id': articleId,
-      'fetched-at': fetchedAt,
-      url: encodeURI(page.url),
-    });
+    await this.putCompressed(
+      key,
+      page.body,
+      page.contentType ?? 'text/html',
+      { 'feed-id': feedId, 'article-id': articleId, 'fetched-at': fetchedAt },
+      { url: encodeURI(page.url) },
+      { url: page.url },
+    );
     return key;
   }
 
@@ -71,7 +84,9 @@ export class S3RawStore implements RawStore, RawArchive {
     const compressed = await out.Body?.transformToByteArray();
     if (!compressed) throw new BadInputError(`raw feed body ${key} is empty`, { value: key });
     const meta = out.Metadata ?? {};
-    const feed = meta['feed'] ? decodeFeed(meta['feed'], key) : undefined;
+    const sidecar = meta[SOURCE_KEY] ? await this.readSource(meta[SOURCE_KEY], key) : undefined;
+    const feed = sidecar ? sidecar.feed : meta['feed'] ? decodeFeed(meta['feed'], key) : undefined;
+    const finalUrl = sidecar ? sidecar.finalUrl : meta['final-url'] ? decodeURI(meta['final-url']) : undefined;
     return {
       key,
       feedId: meta['feed-id'] ?? parsed.feedId,
@@ -79,12 +94,33 @@ export class S3RawStore implements RawStore, RawArchive {
       bytes: gunzipSync(compressed),
       contentType: out.ContentType,
       ...(feed ? { feed } : {}),
-      ...(meta['final-url'] ? { finalUrl: decodeURI(meta['final-url']) } : {}),
+      ...(finalUrl ? { finalUrl } : {}),
     };
   }
 
-  private async putCompressed(key: string, body: Uint8Array, contentType: string, metadata: Record<string, string>): Promise<void> {
+  /**
+   * `fixed`: bounded fields (ids, times), always in the metadata. `source`: unbounded fields as
+   * metadata values; when they would not fit, `sidecar` (the same, as plain JSON) is written
+   * to `<key>.source.json` first and the metadata names it instead.
+   */
+  private async putCompressed(
+    key: string,
+    body: Uint8Array,
+    contentType: string,
+    fixed: Record<string, string>,
+    source: Record<string, string>,
+    sidecar: RawSource,
+  ): Promise<void> {
     const compressed = gzipSync(body);
+    let metadata: Record<string, string> = { ...fixed, 'body-sha256': createHash('sha256').update(body).digest('hex'), ...source };
+    if (metadataBytes(metadata) > METADATA_BUDGET) {
+      const sourceKey = `${key}${SOURCE_SUFFIX}`;
+      const json = Buffer.from(`${JSON.stringify(sidecar)}\n`, 'utf8');
+      await this.s3.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: sourceKey, Body: json, ContentLength: json.length, ContentType: 'application/json; charset=utf-8' }),
+      );
+      metadata = { ...fixed, 'body-sha256': metadata['body-sha256'] as string, [SOURCE_KEY]: sourceKey };
+    }
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -93,10 +129,42 @@ export class S3RawStore implements RawStore, RawArchive {
         ContentLength: compressed.length,
         ContentType: contentType,
         ContentEncoding: 'gzip',
-        Metadata: { ...metadata, 'body-sha256': createHash('sha256').update(body).digest('hex') },
+        Metadata: metadata,
       }),
     );
   }
+
+  private async readSource(sourceKey: string, key: string): Promise<RawSource> {
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: sourceKey }));
+    const text = await out.Body?.transformToString('utf8');
+    try {
+      const value = JSON.parse(text ?? '') as RawSource;
+      if (value && typeof value === 'object' && (value.feed === undefined || (typeof value.feed.id === 'string' && typeof value.feed.url === 'string'))) return value;
+    } catch {
+      // reported below
+    }
+    throw new BadInputError(`raw feed body ${key}: its source object ${sourceKey} is not valid JSON of a feed source`, { value: (text ?? '').slice(0, 80) });
+  }
+}
+
+/**
+ * What the metadata may take, in bytes of keys (with their x-amz-meta- prefix) and values:
+ * under S3's 2 KB limit with room to spare (the limit's exact accounting varies between tools).
+ */
+export const METADATA_BUDGET = 1536;
+const SOURCE_KEY = 'source-key';
+const SOURCE_SUFFIX = '.source.json';
+
+/** The source of a raw object, as its sidecar JSON holds it. */
+interface RawSource {
+  readonly feed?: FeedConfig;
+  readonly finalUrl?: string;
+  readonly url?: string;
+}
+
+/** Size of user metadata as S3 counts it (UTF-8 bytes of each key and value), prefix included to be safe. */
+export function metadataBytes(metadata: Record<string, string>): number {
+  return Object.entries(metadata).reduce((n, [k, v]) => n + Buffer.byteLength(`x-amz-meta-${k}`) + Buffer.byteLength(v), 0);
 }
 
 function decodeFeed(value: string, key: string): FeedConfig {

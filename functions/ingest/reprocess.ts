@@ -18,6 +18,13 @@ import type { ArticleStore, KnownItem, Logger, PutOutcome, RawArchive } from './
  *   (with the near-duplicate check); still not relevant, its record takes the new classifier
  *   version;
  * - an item never seen (a body whose ingest did not finish) is processed like a new one.
+ *
+ * Raw bodies expire (the bucket's lifecycle rule, 180 days by default), so then every stored
+ * story the raw pass did not reach (listed by the query indexes: published since `since`, of
+ * `feedId`) is enriched again from its stored article alone (title, summary, content) and
+ * updated or withdrawn the same way; these are counted apart, in `fromStored`. A story already
+ * withdrawn is no longer in the indexes: only its raw input can bring it back.
+ *
  * Every write goes through the store's conditional puts, and enrichment is deterministic, so a
  * second run with the same classifier finds nothing to change.
  */
@@ -42,6 +49,8 @@ export interface ReprocessOptions {
 export type ReprocessChange = 'added' | 'duplicate' | 'updated' | 'withdrawn' | 'reclassified' | 'irrelevant';
 
 export interface ReprocessEvent {
+  /** What the item was enriched from: a kept raw feed body, or its stored article alone. */
+  readonly source: 'raw' | 'stored';
   readonly id: string;
   readonly feedId: string;
   readonly change: ReprocessChange;
@@ -71,7 +80,22 @@ export interface ReprocessSummary {
   /** Items never recorded before (a body whose ingest did not finish), not relevant. */
   irrelevant: number;
   invalid: number;
+  /** The stored stories the raw pass did not reach (their raw input expired), enriched again from the stored article. */
+  readonly fromStored: StoredPassSummary;
 }
+
+export interface StoredPassSummary {
+  stories: number;
+  unchanged: number;
+  updated: number;
+  withdrawn: number;
+  /** Listed by the index, but its article object could not be read: skipped, logged. */
+  missing: number;
+  invalid: number;
+}
+
+/** Stories per lookup on the stored pass (one BatchGet). */
+const STORED_CHUNK = 100;
 
 export async function reprocess(
   options: ReprocessOptions,
@@ -93,11 +117,14 @@ export async function reprocess(
     reclassified: 0,
     irrelevant: 0,
     invalid: 0,
+    fromStored: { stories: 0, unchanged: 0, updated: 0, withdrawn: 0, missing: 0, invalid: 0 },
   };
+  const reached = new Set<string>();
 
   let feedId: string | undefined;
   let drafts = new Map<string, ArticleDraft>();
   const flush = async (): Promise<void> => {
+    for (const id of drafts.keys()) reached.add(id);
     if (drafts.size > 0) await replayItems([...drafts.values()], enrich, deps, summary, onChange);
     drafts = new Map();
   };
@@ -124,8 +151,71 @@ export async function reprocess(
     }
   }
   await flush();
+  await replayStored(options, reached, enrich, deps, summary.fromStored, onChange);
   deps.logger.info('reprocessed', { ...summary });
   return summary;
+}
+
+/** The stored pass: stories the raw pass did not reach, enriched again from their stored article. */
+async function replayStored(
+  options: ReprocessOptions,
+  reached: ReadonlySet<string>,
+  enrich: (draft: ArticleDraft) => Article,
+  deps: ReprocessDeps,
+  counts: StoredPassSummary,
+  onChange: (event: ReprocessEvent) => void,
+): Promise<void> {
+  // The ids first: the writes below change the indexes this listing walks.
+  const ids: string[] = [];
+  for await (const story of deps.articles.query({ since: options.since, feedId: options.feedId })) {
+    if (!reached.has(story.id)) ids.push(story.id);
+  }
+  for (let i = 0; i < ids.length; i += STORED_CHUNK) {
+    const chunk = ids.slice(i, i + STORED_CHUNK);
+    const known = await deps.articles.lookup(chunk);
+    for (const id of chunk) {
+      counts.stories++;
+      const previous = known.get(id);
+      const base = previous?.objectKey && !previous.duplicateOf ? await storedDraft(deps.articles, id) : undefined;
+      if (!previous || !base) {
+        // Became a copy, or lost its object, since it was listed: its story is reached through its canonical id.
+        counts.missing++;
+        deps.logger.warn('stored story not readable: skipped', { itemId: id, duplicateOf: previous?.duplicateOf });
+        continue;
+      }
+      const article = enrich(base);
+      let outcome: PutOutcome;
+      try {
+        outcome = await deps.articles.put(article, { itemHash: previous.itemHash, previous });
+      } catch (error) {
+        if (!(error instanceof ArticleSchemaError)) throw error;
+        counts.invalid++;
+        deps.logger.error('article does not match the schema: not stored', { feedId: base.feedId, itemId: id, problems: error.problems });
+        continue;
+      }
+      if (outcome === 'known') {
+        counts.unchanged++;
+        continue;
+      }
+      // A stored story takes a new revision: still relevant (updated) or not (withdrawn).
+      const change = article.relevance.relevant ? 'updated' : 'withdrawn';
+      counts[change]++;
+      onChange(eventOf('stored', article, change));
+    }
+  }
+}
+
+function eventOf(source: ReprocessEvent['source'], article: Article, change: ReprocessChange): ReprocessEvent {
+  return {
+    source,
+    id: article.id,
+    feedId: article.feedId,
+    change,
+    title: article.title,
+    relevant: article.relevance.relevant,
+    countries: article.relevance.countries,
+    classifierVersion: article.relevance.classifierVersion,
+  };
 }
 
 async function replayItems(
@@ -162,15 +252,7 @@ async function replayItems(
       continue;
     }
     summary[change === 'duplicate' ? 'duplicates' : change]++;
-    onChange({
-      id: article.id,
-      feedId: article.feedId,
-      change,
-      title: article.title,
-      relevant: article.relevance.relevant,
-      countries: article.relevance.countries,
-      classifierVersion: article.relevance.classifierVersion,
-    });
+    onChange(eventOf('raw', article, change));
   }
 }
 

@@ -79,12 +79,13 @@ describe('Athena (context athena=true)', () => {
     expect(bucket.DeletionPolicy).toBe('Retain');
   });
 
-  it('ships two saved queries that filter on the dt partition', () => {
+  it('ships two saved queries that filter on the dt partition, and keep only relevant stories (as wbnews query does: a withdrawn story keeps its object)', () => {
     const queries = Object.values(t.findResources('AWS::Athena::NamedQuery')).map((q) => q['Properties'] as { Database: string; QueryString: string });
     expect(queries).toHaveLength(2);
     for (const q of queries) {
       expect(q.Database).toBe('wbnews_news');
       expect(q.QueryString).toMatch(/FROM "wbnews_news"\."articles"\nWHERE dt >= /);
+      expect(q.QueryString).toContain('\n  AND relevance.relevant = true\n');
     }
     expect(Object.keys(t.toJSON()['Outputs'] as object)).toEqual(expect.arrayContaining(['AthenaWorkGroup', 'AthenaTable']));
   });

@@ -3,7 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { S3RawStore } from '../../../functions/adapters/raw-store';
+import { METADATA_BUDGET, metadataBytes, S3RawStore } from '../../../functions/adapters/raw-store';
 import { BadInputError } from '../../../functions/core/errors';
 
 const s3 = mockClient(S3Client);
@@ -53,6 +53,61 @@ describe('S3RawStore writes', () => {
       ContentEncoding: 'gzip',
       Metadata: expect.objectContaining({ 'feed-id': 'balkan-wire', 'article-id': 'u0123456789abcdef0123456789abcde', url: 'https://wire.example/a' }),
     });
+  });
+});
+
+describe('S3RawStore metadata stays under the 2 KB S3 allows', () => {
+  const longUrl = `https://wire.example/feed?${'tracking=ž&'.repeat(600)}end=1`;
+  const bigFeed = { ...feed, url: longUrl, name: 'N'.repeat(3000) };
+
+  it('GIVEN a very long final URL and feed configuration WHEN a body is kept THEN they go to a sidecar JSON object written first, and the metadata names it', async () => {
+    s3.on(PutObjectCommand).resolves({});
+    const body = new TextEncoder().encode('<rss version="2.0"/>');
+    const key = await raw().putFeedBody('balkan-wire', '2026-11-20T10:00:00.000Z', body, 'application/rss+xml', { feed: bigFeed, finalUrl: longUrl });
+    const calls = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.Key)).toEqual([`${key}.source.json`, key]);
+    const sidecar = calls[0];
+    expect(sidecar).toMatchObject({ Bucket: 'b', ContentType: 'application/json; charset=utf-8' });
+    expect(sidecar?.ContentLength).toBe((sidecar?.Body as Buffer).length);
+    expect(JSON.parse((sidecar?.Body as Buffer).toString('utf8'))).toEqual({ finalUrl: longUrl, feed: bigFeed });
+    expect(calls[1]?.Metadata).toEqual({
+      'feed-id': 'balkan-wire',
+      'fetched-at': '2026-11-20T10:00:00.000Z',
+      'body-sha256': createHash('sha256').update(body).digest('hex'),
+      'source-key': `${key}.source.json`,
+    });
+    expect(metadataBytes(calls[1]?.Metadata ?? {})).toBeLessThanOrEqual(METADATA_BUDGET);
+  });
+
+  it('GIVEN a page with a very long URL THEN its URL goes to the sidecar too; a short one stays in the metadata with no sidecar', async () => {
+    s3.on(PutObjectCommand).resolves({});
+    const page = { url: longUrl, body: new TextEncoder().encode('<html></html>'), contentType: 'text/html' };
+    const key = await raw().putPage('balkan-wire', 'u0123456789abcdef0123456789abcde', '2026-11-20T10:00:00.000Z', page);
+    const calls = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.Key)).toEqual([`${key}.source.json`, key]);
+    expect(JSON.parse((calls[0]?.Body as Buffer).toString('utf8'))).toEqual({ url: longUrl });
+    expect(calls[1]?.Metadata?.['url']).toBeUndefined();
+    expect(metadataBytes(calls[1]?.Metadata ?? {})).toBeLessThanOrEqual(METADATA_BUDGET);
+
+    s3.reset();
+    s3.on(PutObjectCommand).resolves({});
+    await raw().putPage('balkan-wire', 'u0123456789abcdef0123456789abcde', '2026-11-20T10:00:00.000Z', { ...page, url: 'https://wire.example/a' });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+  });
+
+  it('reads a body whose source is in a sidecar back with the full URL and feed', async () => {
+    const key = 'raw/feeds/balkan-wire/2026-11-20T10-00-00-000Z.xml.gz';
+    s3.on(GetObjectCommand, { Key: key }).resolves({
+      Body: { transformToByteArray: async () => new Uint8Array(gzipSync('<rss/>')) } as unknown as GetObjectCommandOutput['Body'],
+      Metadata: { 'feed-id': 'balkan-wire', 'fetched-at': '2026-11-20T10:00:00.000Z', 'source-key': `${key}.source.json` },
+    });
+    s3.on(GetObjectCommand, { Key: `${key}.source.json` }).resolves({
+      Body: { transformToString: async () => JSON.stringify({ finalUrl: longUrl, feed: bigFeed }) } as unknown as GetObjectCommandOutput['Body'],
+    });
+    expect(await raw().getFeedBody(key)).toMatchObject({ feed: bigFeed, finalUrl: longUrl });
+
+    s3.on(GetObjectCommand, { Key: `${key}.source.json` }).resolves({ Body: { transformToString: async () => 'not json' } as unknown as GetObjectCommandOutput['Body'] });
+    await expect(raw().getFeedBody(key)).rejects.toThrowError(`raw feed body ${key}: its source object ${key}.source.json is not valid JSON of a feed source`);
   });
 });
 
