@@ -107,9 +107,23 @@ const CONFLICT_ATTEMPTS = 5;
 const MAX_CHAIN = 64;
 const VISIBLE_KEYS = ['dayKey', 'feedKey', 'publishedKey'] as const;
 
-/** sha256 of what enrichment produced: a reprocess that changes nothing leaves it equal. */
+/**
+ * sha256 of what enrichment decided (relevance and takeaways), without the classifier's version:
+ * a new classifier that decides the same leaves it equal, so it makes no new revision.
+ */
 export function enrichmentHash(article: Pick<Article, 'relevance' | 'takeaways'>): string {
-  return createHash('sha256').update(JSON.stringify([article.relevance, article.takeaways])).digest('hex');
+  const { classifierVersion: _version, ...relevance } = article.relevance;
+  return createHash('sha256').update(JSON.stringify(['v2', relevance, article.takeaways])).digest('hex');
+}
+
+/** The hash records carried before it left the version out: they are still compared correctly. */
+function legacyEnrichmentHash(article: Pick<Article, 'relevance' | 'takeaways'>, version: string): string {
+  return createHash('sha256').update(JSON.stringify([{ ...article.relevance, classifierVersion: version }, article.takeaways])).digest('hex');
+}
+
+/** Whether the record holds the same relevance and takeaways as the article (whatever classifier version decided them). */
+function sameEnrichment(record: Pick<IndexRecord, 'enrichmentHash' | 'classifierVersion'>, article: Article, enrichment: string): boolean {
+  return record.enrichmentHash === enrichment || record.enrichmentHash === legacyEnrichmentHash(article, record.classifierVersion);
 }
 
 /** The near-duplicate fingerprint of an article: of its content (or summary), with the title when that text is short. */
@@ -149,7 +163,10 @@ export class S3DynamoArticleStore implements ArticleStore {
           previous = null;
           continue;
         }
-        if (record.itemHash === itemHash && record.contentHash === article.contentHash && record.enrichmentHash === enrichment) {
+        if (record.itemHash === itemHash && record.contentHash === article.contentHash && sameEnrichment(record, article, enrichment)) {
+          // A new classifier that decided the same: the record notes its version; the object
+          // keeps the version that produced it, and no revision or versions/ copy is made.
+          if (record.classifierVersion !== article.relevance.classifierVersion) await this.recordClassifier(article.id, article.relevance.classifierVersion, record.revision);
           if (record.pending) await this.complete(article.id);
           return 'known';
         }
@@ -368,6 +385,19 @@ export class S3DynamoArticleStore implements ArticleStore {
         ConditionExpression: condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true }),
+      }),
+    );
+  }
+
+  private async recordClassifier(id: string, version: string, revision: number): Promise<void> {
+    await this.dynamo.send(
+      new UpdateItemCommand({
+        TableName: this.config.table,
+        Key: marshall({ pk: articlePk(id), sk: ARTICLE_SK }),
+        UpdateExpression: 'SET #cv = :cv',
+        ConditionExpression: '#rev = :prev',
+        ExpressionAttributeNames: { '#cv': 'classifierVersion', '#rev': 'revision' },
+        ExpressionAttributeValues: marshall({ ':cv': version, ':prev': revision }),
       }),
     );
   }

@@ -219,32 +219,40 @@ describe('wbnews reprocess over the kept raw input', () => {
     writeFeed(dir, 'delta', [
       { story: storyByKey('s1'), published: '2026-11-20T08:00:00Z' },
       { story: storyByKey('s2'), published: '2026-11-20T09:00:00Z' },
+      { story: storyByKey('s3'), published: '2026-11-20T09:30:00Z' },
       { story: storyByKey('s5'), published: '2026-11-20T10:00:00Z' },
     ]);
     const outcomes: FeedOutcome[] = [];
     await ingestHandler(s, fixedClock(T1), outcomes)(sqsEvent([feedConfig(server.baseUrl, 'delta')]));
-    expect(outcomes[0]).toMatchObject({ itemsSeen: 3, relevant: 2, stored: 2 });
+    expect(outcomes[0]).toMatchObject({ itemsSeen: 4, relevant: 3, stored: 3 });
 
     // Same classifier: nothing to do.
     const deps = { raw: s.raw, articles: s.articles, logger: silentLogger };
-    expect(await reprocess({}, deps)).toMatchObject({ rawBodies: 1, items: 3, unchanged: 3, added: 0, updated: 0 });
+    expect(await reprocess({}, deps)).toMatchObject({ rawBodies: 1, items: 4, unchanged: 4, added: 0, updated: 0 });
 
-    // A "new gazetteer": Lisbon now counts (as Albania, to be visible), Montenegro no longer does.
+    // A "new gazetteer": Lisbon now counts (as Albania, to be visible), Montenegro no longer does,
+    // Pristina scores higher; the railway story comes out exactly as before.
     const enrich = (draft: ArticleDraft) => {
       const article = enrichArticle(draft);
       const relevance = { ...article.relevance, classifierVersion: 'test-gazetteer-2' };
       if (draft.title.includes('Lisbon')) return { ...article, relevance: { ...relevance, relevant: true, score: 9, countries: ['AL'], countryScores: { AL: 9 } } };
       if (draft.title.includes('Montenegro')) return { ...article, relevance: { ...relevance, relevant: false, countries: [], countryScores: {} } };
+      if (draft.title.includes('Pristina')) return { ...article, relevance: { ...relevance, score: relevance.score + 1 } };
       return { ...article, relevance };
     };
     const events: ReprocessEvent[] = [];
     const first = await reprocess({ since: '2026-11-20T00:00:00.000Z' }, { ...deps, enrich, classifierVersion: 'test-gazetteer-2' }, (e) => events.push(e));
-    expect(first).toMatchObject({ classifierVersion: 'test-gazetteer-2', items: 3, added: 1, updated: 1, withdrawn: 1, unchanged: 0 });
-    expect(events.map((e) => [e.title.split(' ')[0], e.change]).sort()).toEqual([['Flooding', 'added'], ['Montenegro', 'withdrawn'], ['Pristina', 'updated']]);
+    expect(first).toMatchObject({ classifierVersion: 'test-gazetteer-2', items: 4, added: 1, updated: 1, withdrawn: 1, reclassified: 1, unchanged: 0 });
+    expect(events.map((e) => [e.title.split(' ')[0], e.change]).sort()).toEqual([['Flooding', 'added'], ['Montenegro', 'withdrawn'], ['Pristina', 'updated'], ['Track', 'reclassified']]);
 
     const listed = await queryAllSummaries(s);
-    expect(listed.map((a) => a.title.split(' ')[0]).sort()).toEqual(['Flooding', 'Pristina']);
+    expect(listed.map((a) => a.title.split(' ')[0]).sort()).toEqual(['Flooding', 'Pristina', 'Track']);
     expect(listed.find((a) => a.title.startsWith('Pristina'))?.revision).toBe(2);
+    // Decided the same by the new classifier: its record notes the version, no new revision or versions/ copy.
+    const railway = listed.find((a) => a.title.startsWith('Track'));
+    expect(railway?.revision).toBe(1);
+    expect(await s.articles.story(railway?.id ?? '')).toMatchObject({ revision: 1, classifierVersion: 'test-gazetteer-2' });
+    expect((await listObjects(aws.s3, s.names.bucket, `versions/articles/${railway?.id}/`))).toEqual([]);
     expect((await queryAllSummaries(s, { country: 'ME' }))).toEqual([]);
     expect((await queryAllSummaries(s, { country: 'AL' })).map((a) => a.title.split(' ')[0])).toEqual(['Flooding']);
     const withdrawn = await s.articles.story(events.find((e) => e.change === 'withdrawn')?.id ?? '');
@@ -254,7 +262,7 @@ describe('wbnews reprocess over the kept raw input', () => {
     // Twice: nothing changes the second time, in the index or in S3.
     const before = await listObjects(aws.s3, s.names.bucket, '');
     const second = await reprocess({}, { ...deps, enrich, classifierVersion: 'test-gazetteer-2' });
-    expect(second).toMatchObject({ items: 3, unchanged: 3, added: 0, updated: 0, withdrawn: 0, reclassified: 0 });
+    expect(second).toMatchObject({ items: 4, unchanged: 4, added: 0, updated: 0, withdrawn: 0, reclassified: 0 });
     expect(await listObjects(aws.s3, s.names.bucket, '')).toEqual(before);
     await expectConsistent(s);
   });

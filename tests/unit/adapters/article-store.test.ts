@@ -327,6 +327,42 @@ describe('S3DynamoArticleStore.put: a known article that changed', () => {
   });
 });
 
+describe('S3DynamoArticleStore.put: a new classifier version', () => {
+  it('records the new classifier version on the record alone when relevance and takeaways are unchanged: no new revision, no versions copy', async () => {
+    const original = sampleArticle();
+    records.set(`ART#${original.id}`, recordOf(original));
+    const reclassified = sampleArticle({ relevance: { ...original.relevance, classifierVersion: 'test-2' } });
+    await expect(store().put(reclassified)).resolves.toBe('known');
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+    expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
+    expect(dynamo).not.toHaveReceivedCommand(PutItemCommand);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 1);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
+      TableName: 't',
+      Key: marshall({ pk: `ART#${original.id}`, sk: 'ARTICLE' }),
+      UpdateExpression: 'SET #cv = :cv',
+      ConditionExpression: '#rev = :prev',
+      ExpressionAttributeNames: { '#cv': 'classifierVersion', '#rev': 'revision' },
+      ExpressionAttributeValues: marshall({ ':cv': 'test-2', ':prev': 1 }),
+    });
+  });
+
+  it('the enrichment hash leaves the classifier version out, so only what the classifier decided is compared', () => {
+    const a = sampleArticle();
+    expect(enrichmentHash({ ...a, relevance: { ...a.relevance, classifierVersion: 'other' } })).toBe(enrichmentHash(a));
+    expect(enrichmentHash({ ...a, relevance: { ...a.relevance, score: 21 } })).not.toBe(enrichmentHash(a));
+  });
+
+  it('a record written before the hash left the version out is still recognised as unchanged', async () => {
+    const original = sampleArticle();
+    const legacy = createHash('sha256').update(JSON.stringify([original.relevance, original.takeaways])).digest('hex');
+    records.set(`ART#${original.id}`, recordOf(original, { enrichmentHash: legacy }));
+    await expect(store().put(sampleArticle({ relevance: { ...original.relevance, classifierVersion: 'test-2' } }))).resolves.toBe('known');
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, { UpdateExpression: 'SET #cv = :cv' });
+  });
+});
+
 describe('S3DynamoArticleStore.lookup and batch retries', () => {
   it('asks BatchGetItem (consistent) for the index records and follows UnprocessedKeys with back-off', async () => {
     const a = sampleArticle({ id: 'u000000000000000000000000000000a' });
