@@ -161,7 +161,7 @@ describe('exactly-once effect on at-least-once delivery', () => {
 });
 
 describe('changes upstream and cross-feed duplicates', () => {
-  it('GIVEN an article that changes upstream THEN it is updated, its previous version kept under versions/, its revision counted', async () => {
+  it('GIVEN an article that changes upstream THEN it is updated, each of its versions kept under versions/, its revision counted', async () => {
     const s = await stores();
     writeFeed(dir, 'alpha', [{ story: storyByKey('s2'), published: '2026-11-20T08:00:00Z' }]);
     await ingestHandler(s, fixedClock(T1))(sqsEvent([alpha()]));
@@ -176,7 +176,9 @@ describe('changes upstream and cross-feed duplicates', () => {
     expect(story?.article?.content).toContain('eight days to sign');
     expect(story?.article?.fetchedAt).toBe(T2);
     const versions = await listObjects(aws.s3, s.names.bucket, 'versions/');
-    expect(versions.map((v) => v.key)).toEqual([`versions/articles/${summary?.id}/000001.json`]);
+    expect(versions.map((v) => v.key)).toEqual([`versions/articles/${summary?.id}/000001.json`, `versions/articles/${summary?.id}/000002.json`]);
+    // The current version is the story's object too.
+    expect(JSON.parse(versions[1]?.body ?? '{}')).toEqual(story?.article);
     const previous = JSON.parse(versions[0]?.body ?? '{}');
     expect(previous.fetchedAt).toBe(T1);
     expect(previous.content).not.toContain('eight days to sign');
@@ -209,6 +211,124 @@ describe('changes upstream and cross-feed duplicates', () => {
     expect(copy?.article?.url).toBe(itemUrl('alpha', 's1'));
     // Stored once: one object per story under articles/.
     expect((await listObjects(aws.s3, s.names.bucket, 'articles/')).map((o) => JSON.parse(o.body).url).sort()).toEqual([itemUrl('alpha', 's1'), itemUrl('beta', 's4')]);
+    await expectConsistent(s);
+  });
+});
+
+describe('a linked copy that changes upstream, and a story demoted to a copy', () => {
+  const kosovo = storyByKey('s1');
+  const beforeT2 = (handler: ReturnType<typeof ingestHandler>, feeds: string[]) => handler(sqsEvent(feeds.map((f) => feedConfig(server.baseUrl, f))));
+
+  it('GIVEN beta\'s copy of alpha\'s story WHEN beta rewrites that URL into an unrelated story THEN it is unlinked and stored as its own story, its old text kept', async () => {
+    const s = await stores();
+    writeFeed(dir, 'alpha', [{ story: kosovo, published: '2026-11-20T08:00:00Z' }]);
+    writeFeed(dir, 'beta', [{ story: kosovo, published: '2026-11-20T09:30:00Z' }]);
+    await beforeT2(ingestHandler(s, fixedClock(T1)), ['alpha', 'beta']);
+    const [story] = await queryAllSummaries(s);
+    const copyId = story?.alsoSeenIn[0]?.id ?? '';
+    expect(copyId).not.toBe('');
+
+    // Beta reuses the URL of its Kosovo item for a Montenegro budget story.
+    writeFeed(dir, 'beta', [{ story: { ...storyByKey('s2'), key: 's1' }, published: '2026-11-21T09:30:00Z' }]);
+    const outcomes: FeedOutcome[] = [];
+    await beforeT2(ingestHandler(s, fixedClock(T2), outcomes), ['beta', 'beta']);
+    expect(outcomes.reduce((n, o) => n + o.stored, 0)).toBe(1);
+
+    const montenegro = await queryAllSummaries(s, { country: 'ME' });
+    expect(montenegro.map((a) => [a.id, a.url])).toEqual([[copyId, itemUrl('beta', 's1')]]);
+    const shown = await s.articles.story(copyId);
+    expect(shown).toMatchObject({ requestedId: copyId, id: copyId, revision: 2, alsoSeenIn: [] });
+    expect(shown?.duplicateOf).toBeUndefined();
+    expect(shown?.article?.title).toContain('Montenegro');
+    // Alpha's story no longer lists beta's item.
+    expect((await s.articles.story(story?.id ?? ''))?.alsoSeenIn).toEqual([]);
+    expect((await queryAllSummaries(s, { country: 'XK' })).map((a) => [a.id, a.alsoSeenIn])).toEqual([[story?.id, []]]);
+    // Beta's Kosovo version is kept, with its new one.
+    const versions = await listObjects(aws.s3, s.names.bucket, `versions/articles/${copyId}/`);
+    expect(versions.map((v) => [v.key, JSON.parse(v.body).title.split(' ')[0]])).toEqual([
+      [`versions/articles/${copyId}/000001.json`, 'Pristina'],
+      [`versions/articles/${copyId}/000002.json`, 'Montenegro'],
+    ]);
+    await expectConsistent(s);
+
+    // Delivered again: nothing more changes.
+    const again: FeedOutcome[] = [];
+    await beforeT2(ingestHandler(s, fixedClock(T2), again), ['alpha', 'beta']);
+    expect(again.map((o) => [o.stored, o.updated, o.duplicates])).toEqual([[0, 0, 0], [0, 0, 0]]);
+  });
+
+  it('GIVEN alpha\'s story with copies in beta and gamma WHEN alpha rewrites its URL into an unrelated story THEN the copies keep the story (the earliest becomes it) and alpha stands alone', async () => {
+    const s = await stores();
+    writeFeed(dir, 'alpha', [{ story: kosovo, published: '2026-11-20T08:00:00Z' }]);
+    writeFeed(dir, 'beta', [{ story: kosovo, published: '2026-11-20T09:30:00Z' }]);
+    writeFeed(dir, 'gamma', [{ story: kosovo, published: '2026-11-20T10:30:00Z' }]);
+    await beforeT2(ingestHandler(s, fixedClock(T1)), ['alpha', 'beta', 'gamma']);
+    const [before] = await queryAllSummaries(s);
+    expect(before?.alsoSeenIn.map((a) => a.feedId)).toEqual(['beta', 'gamma']);
+    const [betaId, gammaId] = before?.alsoSeenIn.map((a) => a.id) ?? [];
+
+    writeFeed(dir, 'alpha', [{ story: { ...storyByKey('s2'), key: 's1' }, published: '2026-11-21T08:00:00Z' }]);
+    await beforeT2(ingestHandler(s, fixedClock(T2)), ['alpha', 'alpha']);
+
+    expect((await queryAllSummaries(s, { country: 'ME' })).map((a) => [a.id, a.alsoSeenIn])).toEqual([[before?.id, []]]);
+    expect((await queryAllSummaries(s, { country: 'XK' })).map((a) => [a.id, a.url, a.alsoSeenIn.map((x) => x.id)])).toEqual([[betaId, itemUrl('beta', 's1'), [gammaId]]]);
+    expect(await s.articles.story(gammaId ?? '')).toMatchObject({ id: betaId, duplicateOf: betaId });
+    expect((await s.articles.story(betaId ?? ''))?.article?.title).toBe(`${kosovo.title} (beta)`);
+    // Beta's text (kept under versions/ as every version is) is its object now; alpha's Kosovo version is kept.
+    expect((await listObjects(aws.s3, s.names.bucket, 'articles/')).map((o) => JSON.parse(o.body).url).sort()).toEqual([itemUrl('alpha', 's1'), itemUrl('beta', 's1')]);
+    expect((await listObjects(aws.s3, s.names.bucket, `versions/articles/${betaId}/`)).map((v) => JSON.parse(v.body).title)).toEqual([`${kosovo.title} (beta)`]);
+    expect((await listObjects(aws.s3, s.names.bucket, `versions/articles/${before?.id}/`)).map((v) => JSON.parse(v.body).title.split(' ')[0])).toEqual(['Pristina', 'Montenegro']);
+    expect((await listObjects(aws.s3, s.names.bucket, `versions/articles/${gammaId}/`)).map((v) => JSON.parse(v.body).title)).toEqual([`${kosovo.title} (gamma)`]);
+    await expectConsistent(s);
+  });
+
+  it('GIVEN a copy WHEN it changes upstream but is still the same story THEN it stays linked and its alsoSeenIn entry is refreshed', async () => {
+    const s = await stores();
+    writeFeed(dir, 'alpha', [{ story: kosovo, published: '2026-11-20T08:00:00Z' }]);
+    writeFeed(dir, 'beta', [{ story: kosovo, published: '2026-11-20T09:30:00Z' }]);
+    await beforeT2(ingestHandler(s, fixedClock(T1)), ['alpha', 'beta']);
+    // A new headline and a credit line: the same story.
+    writeFeed(dir, 'beta', [{ story: { ...kosovo, title: 'Grid deal for northern Kosovo', body: `${kosovo.body} (Reuters)` }, published: '2026-11-20T09:30:00Z' }]);
+    const outcomes: FeedOutcome[] = [];
+    await beforeT2(ingestHandler(s, fixedClock(T2), outcomes), ['beta']);
+    expect(outcomes[0]).toMatchObject({ updated: 1, stored: 0 });
+
+    const listed = await queryAllSummaries(s);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]?.alsoSeenIn.map((a) => [a.url, a.title])).toEqual([[itemUrl('beta', 's1'), 'Grid deal for northern Kosovo (beta)']]);
+    const copyId = listed[0]?.alsoSeenIn[0]?.id ?? '';
+    expect(await s.articles.story(copyId)).toMatchObject({ duplicateOf: listed[0]?.id, id: listed[0]?.id });
+    // A copy has no object under articles/; each of its versions is kept under versions/.
+    const versions = await listObjects(aws.s3, s.names.bucket, `versions/articles/${copyId}/`);
+    expect(versions.map((v) => [v.key.split('/').pop(), JSON.parse(v.body).title])).toEqual([
+      ['000001.json', `${kosovo.title} (beta)`],
+      ['000002.json', 'Grid deal for northern Kosovo (beta)'],
+    ]);
+    expect((await listObjects(aws.s3, s.names.bucket, 'articles/')).map((o) => JSON.parse(o.body).url)).toEqual([itemUrl('alpha', 's1')]);
+  });
+
+  it('GIVEN a stored story with an earlier revision WHEN an earlier-published copy arrives and it is demoted THEN its whole history and its last version stay under versions/', async () => {
+    const s = await stores();
+    writeFeed(dir, 'beta', [{ story: kosovo, published: '2026-11-20T09:30:00Z' }]);
+    await beforeT2(ingestHandler(s, fixedClock(T1)), ['beta']);
+    const credited = { ...kosovo, body: `${kosovo.body} (Reuters)` };
+    writeFeed(dir, 'beta', [{ story: credited, published: '2026-11-20T09:30:00Z' }]);
+    await beforeT2(ingestHandler(s, fixedClock(T2)), ['beta']);
+    const [beta] = await queryAllSummaries(s);
+    expect(beta?.revision).toBe(2);
+
+    writeFeed(dir, 'alpha', [{ story: kosovo, published: '2026-11-20T08:00:00Z' }]);
+    await beforeT2(ingestHandler(s, fixedClock(T2)), ['alpha']);
+    const listed = await queryAllSummaries(s);
+    expect(listed.map((a) => [a.url, a.alsoSeenIn.map((x) => x.id)])).toEqual([[itemUrl('alpha', 's1'), [beta?.id]]]);
+    const versions = await listObjects(aws.s3, s.names.bucket, `versions/articles/${beta?.id}/`);
+    expect(versions.map((v) => [v.key.split('/').pop(), JSON.parse(v.body).fetchedAt])).toEqual([
+      ['000001.json', T1],
+      ['000002.json', T2],
+    ]);
+    expect(JSON.parse(versions[1]?.body ?? '{}').content).toContain('(Reuters)');
+    for (const v of versions) expect(articleProblems(JSON.parse(v.body))).toEqual([]);
+    expect((await listObjects(aws.s3, s.names.bucket, 'articles/')).map((o) => JSON.parse(o.body).url)).toEqual([itemUrl('alpha', 's1')]);
     await expectConsistent(s);
   });
 });
@@ -248,11 +368,11 @@ describe('wbnews reprocess over the kept raw input', () => {
     const listed = await queryAllSummaries(s);
     expect(listed.map((a) => a.title.split(' ')[0]).sort()).toEqual(['Flooding', 'Pristina', 'Track']);
     expect(listed.find((a) => a.title.startsWith('Pristina'))?.revision).toBe(2);
-    // Decided the same by the new classifier: its record notes the version, no new revision or versions/ copy.
+    // Decided the same by the new classifier: its record notes the version, no new revision or versions/ object.
     const railway = listed.find((a) => a.title.startsWith('Track'));
     expect(railway?.revision).toBe(1);
     expect(await s.articles.story(railway?.id ?? '')).toMatchObject({ revision: 1, classifierVersion: 'test-gazetteer-2' });
-    expect((await listObjects(aws.s3, s.names.bucket, `versions/articles/${railway?.id}/`))).toEqual([]);
+    expect((await listObjects(aws.s3, s.names.bucket, `versions/articles/${railway?.id}/`)).map((v) => v.key)).toEqual([`versions/articles/${railway?.id}/000001.json`]);
     expect((await queryAllSummaries(s, { country: 'ME' }))).toEqual([]);
     expect((await queryAllSummaries(s, { country: 'AL' })).map((a) => a.title.split(' ')[0])).toEqual(['Flooding']);
     const withdrawn = await s.articles.story(events.find((e) => e.change === 'withdrawn')?.id ?? '');
