@@ -22,6 +22,7 @@ import {
   listObjects,
   queryAllSummaries,
   sqsEvent,
+  storeView,
   storesOn,
   storyByKey,
   writeFeed,
@@ -329,6 +330,120 @@ describe('a linked copy that changes upstream, and a story demoted to a copy', (
     expect(JSON.parse(versions[1]?.body ?? '{}').content).toContain('(Reuters)');
     for (const v of versions) expect(articleProblems(JSON.parse(v.body))).toEqual([]);
     expect((await listObjects(aws.s3, s.names.bucket, 'articles/')).map((o) => JSON.parse(o.body).url)).toEqual([itemUrl('alpha', 's1')]);
+    await expectConsistent(s);
+  });
+});
+
+/**
+ * A client to the test's dynalite that, once `arm` has matched a command it sent, holds the
+ * next command for which `hold` is true until `release()`: it forces one interleaving of two
+ * workers. `held` resolves when it holds.
+ */
+function heldClient(arm: (command: string, input: HeldInput) => boolean, hold: (command: string, input: HeldInput) => boolean) {
+  let onHeld!: () => void;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (onHeld = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const client = new DynamoDBClient({ endpoint: aws.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const state = { value: 'waiting' as 'waiting' | 'armed' | 'done' };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as HeldInput;
+      const command = context.commandName as string;
+      if (state.value === 'armed' && hold(command, input)) {
+        state.value = 'done';
+        onHeld();
+        await released;
+      }
+      const out = await next(args);
+      if (state.value === 'waiting' && arm(command, input)) state.value = 'armed';
+      return out;
+    },
+    { step: 'initialize', name: 'holdOneCommand' },
+  );
+  return { client, held, release, state };
+}
+
+interface HeldInput {
+  readonly UpdateExpression?: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+}
+
+describe('a story that moves while another delivery is handing its copies over (races the property test found)', () => {
+  const deliver = (target: Stores, clock: string, feed: string) => ingestHandler(target, fixedClock(clock))(sqsEvent([feedConfig(server.baseUrl, feed)]));
+  const publishS1 = (feeds: readonly [string, string, boolean][]) => {
+    for (const [feed, published, edited] of feeds) writeFeed(dir, feed, [{ story: storyByKey('s1'), edited, published }]);
+  };
+
+  // One batch held ['beta', 'beta', 'gamma'] after both items were edited (an edit moves these
+  // texts away from their fingerprints). The hand-over of the late beta delivery read beta's
+  // group after the other delivery had finished the move, and took gamma, by then linked to
+  // beta's new text, for a copy of the old one: it promoted gamma back to a story, and the
+  // query listed two. Here the late delivery is held just after it has read its story.
+  it('GIVEN beta\'s story with gamma\'s copy, both rewritten WHEN one beta delivery is held in its hand-over while another beta delivery and gamma\'s finish THEN the late one changes nothing: one story, as after a clean delivery', async () => {
+    const s = await stores();
+    const clean = await stores();
+    publishS1([['beta', '2026-11-20T09:30:00Z', false], ['gamma', '2026-11-20T10:30:00Z', false]]);
+    for (const target of [s, clean]) for (const feed of ['beta', 'gamma']) await deliver(target, T1, feed);
+    expect((await queryAllSummaries(s)).map((a) => a.alsoSeenIn.length)).toEqual([1]);
+
+    publishS1([['beta', '2026-11-20T09:30:00Z', true], ['gamma', '2026-11-20T10:30:00Z', true]]);
+    // Held: the read of beta's group (BatchGetItem), after it marked beta as leaving.
+    const late = heldClient((command, input) => command === 'UpdateItemCommand' && Object.values(input.ExpressionAttributeNames ?? {}).includes('leaving'), (command) => command === 'BatchGetItemCommand');
+    const lateOutcomes: FeedOutcome[] = [];
+    const lateRun = ingestHandler(storesOn(s.names, late.client, aws.s3), fixedClock(T2), lateOutcomes)(sqsEvent([beta()]));
+    await late.held;
+    await deliver(s, T2, 'beta');
+    await deliver(s, T2, 'gamma');
+    late.release();
+    expect(await lateRun).toEqual({ batchItemFailures: [] });
+    late.client.destroy();
+    expect(late.state.value).toBe('done');
+    expect(lateOutcomes[0]).toMatchObject({ stored: 0, updated: 0, duplicates: 0 });
+
+    for (const feed of ['beta', 'gamma']) await deliver(clean, T2, feed);
+    const listed = await queryAllSummaries(s);
+    expect(listed.map((a) => [a.url, a.alsoSeenIn.map((x) => x.url)])).toEqual([[itemUrl('beta', 's1'), [itemUrl('gamma', 's1')]]]);
+    expect(listed[0]?.revision).toBe(2);
+    const ids = [...listed.map((a) => a.id), ...listed.flatMap((a) => a.alsoSeenIn.map((x) => x.id))];
+    expect(await storeView(s, ids, aws.s3)).toEqual(await storeView(clean, ids, aws.s3));
+    await expectConsistent(s);
+  });
+
+  // Alpha's story had copies in beta and gamma; alpha and beta were both rewritten, gamma not.
+  // Alpha's hand-over chose beta (the earliest copy) as the successor and re-pointed gamma at
+  // it; beta's own change then unlinked it (another story now), so beta could not be promoted,
+  // and gamma was left pointing at an item that no longer had the text it linked to: shown as
+  // a copy of alpha's new story. Now whoever invalidates links sweeps the old fingerprint's
+  // neighbourhood after its commit, and gamma finds its place again (here: its own story).
+  it('GIVEN alpha\'s story with copies in beta and gamma WHEN alpha\'s hand-over is held just after re-pointing gamma at beta while beta\'s own rewrite unlinks it THEN gamma keeps the old story, as after a clean delivery', async () => {
+    const s = await stores();
+    const clean = await stores();
+    const times = { alpha: '2026-11-20T08:00:00Z', beta: '2026-11-20T09:30:00Z', gamma: '2026-11-20T10:30:00Z' };
+    publishS1([['alpha', times.alpha, false], ['beta', times.beta, false], ['gamma', times.gamma, false]]);
+    for (const target of [s, clean]) for (const feed of ['alpha', 'beta', 'gamma']) await deliver(target, T1, feed);
+    expect((await queryAllSummaries(s)).map((a) => a.alsoSeenIn.length)).toEqual([2]);
+
+    publishS1([['alpha', times.alpha, true], ['beta', times.beta, true]]);
+    // Held: the command after the hand-over's first re-pointing (gamma at beta).
+    const alphaWorker = heldClient((command, input) => command === 'UpdateItemCommand' && (input.UpdateExpression ?? '').startsWith('SET #dup = :to'), () => true);
+    const alphaRun = ingestHandler(storesOn(s.names, alphaWorker.client, aws.s3), fixedClock(T2))(sqsEvent([alpha()]));
+    await alphaWorker.held;
+    await deliver(s, T2, 'beta');
+    alphaWorker.release();
+    expect(await alphaRun).toEqual({ batchItemFailures: [] });
+    alphaWorker.client.destroy();
+    expect(alphaWorker.state.value).toBe('done');
+
+    for (const feed of ['alpha', 'beta']) await deliver(clean, T2, feed);
+    const listed = await queryAllSummaries(s);
+    // Newest first.
+    expect(listed.map((a) => [a.url, a.revision, a.alsoSeenIn.map((x) => x.url)])).toEqual([
+      [itemUrl('gamma', 's1'), 1, []],
+      [itemUrl('alpha', 's1'), 2, [itemUrl('beta', 's1')]],
+    ]);
+    const ids = [...listed.map((a) => a.id), ...listed.flatMap((a) => a.alsoSeenIn.map((x) => x.id))];
+    expect(await storeView(s, ids, aws.s3)).toEqual(await storeView(clean, ids, aws.s3));
     await expectConsistent(s);
   });
 });
