@@ -101,6 +101,11 @@ interface IndexRecord {
   readonly leftoverKey?: string;
   /** Set while a story whose text moved hands its copies over (handOver). */
   readonly leaving?: boolean;
+  /**
+   * Set by the commit of a move (or an unlink) until the old fingerprint's neighbourhood has
+   * been swept (see sweep): what a crash in between leaves is finished by the next linking.
+   */
+  readonly leftFingerprint?: { readonly hash: string; readonly shingles: number; readonly publishedAt: string };
   /** A story that was a copy: the story it took over from (handOver), so a redelivery finds it again. */
   readonly promotedFrom?: string;
   readonly dayKey?: string;
@@ -242,7 +247,7 @@ export class S3DynamoArticleStore implements ArticleStore {
   // ---- writing ---------------------------------------------------------------------------
 
   /** A new item (or an item seen before only as not relevant: `prior`). */
-  private async insert(article: Article, itemHash: string, enrichment: string, prior?: IndexRecord): Promise<PutOutcome> {
+  private async insert(article: Article, itemHash: string, enrichment: string, prior?: IndexRecord, extra: Record<string, unknown> = {}): Promise<PutOutcome> {
     const id = article.id;
     const revision = (prior?.revision ?? 0) + 1;
     // A copy leaving its story commits only if it still points where it pointed (a concurrent
@@ -256,6 +261,7 @@ export class S3DynamoArticleStore implements ArticleStore {
       ...this.fields(article, itemHash, enrichment),
       revision,
       firstSeenAt: prior?.firstSeenAt ?? article.fetchedAt,
+      ...extra,
     };
     if (!article.relevance.relevant) {
       await this.putRecord(base, condition);
@@ -334,11 +340,11 @@ export class S3DynamoArticleStore implements ArticleStore {
       await this.addDay(dayOf(article.publishedAt));
       await batchWrite(this.dynamo, this.config.table, [...(relink ? this.bandWrites(id, rank, current) : []), ...countryWrites(article.relevance.countries, sortKey, id)], this.retry);
     }
-    const refreshed = moved ? { fingerprint: fp.hash, shingles: fp.shingles, rank, alsoSeenIn: {} } : {};
+    const refreshed = moved ? { fingerprint: fp.hash, shingles: fp.shingles, rank, alsoSeenIn: {}, ...leftOf(record) } : {};
     try {
       await this.updateRecord(
         id,
-        { ...fields, ...refreshed, ...(visible ? { dayKey: dayOf(article.publishedAt), feedKey: article.feedId, publishedKey: sortKey } : {}), ...(relink ? { pending: true } : {}) },
+        { ...fields, ...refreshed, ...(visible ? { dayKey: dayOf(article.publishedAt), feedKey: article.feedId, publishedKey: sortKey } : {}), ...(relink || moved ? { pending: true } : {}) },
         [...(visible ? [] : VISIBLE_KEYS), 'leaving'],
         'revision = :prev AND attribute_not_exists(duplicateOf)',
         record.revision,
@@ -354,13 +360,13 @@ export class S3DynamoArticleStore implements ArticleStore {
     const gone = record.countries.filter((c) => !kept.has(c));
     const stale = moved ? this.staleBands(record, new Set(visible ? bands(fp.hash, this.nearDuplicate) : []), rank) : [];
     await batchWrite(this.dynamo, this.config.table, [...gone.map((c) => deletePointer(id, c)), ...stale], this.retry);
-    if (moved && record.fingerprint) await this.sweep({ hash: record.fingerprint, shingles: record.shingles ?? 0 }, record.publishedAt, id);
     // The successor links only now, when this item no longer carries the story's fingerprint.
     if (successor) {
       await this.link(successor);
       await this.prune(successor);
     }
-    if (relink) await this.link(id);
+    // Linked again (and its old neighbourhood swept: see link).
+    if (relink || moved) await this.link(id);
     return 'updated';
   }
 
@@ -605,11 +611,12 @@ export class S3DynamoArticleStore implements ArticleStore {
     if (!record.pending) await this.updateRecord(id, { pending: true }, [], 'revision = :prev AND duplicateOf = :dup', record.revision, { ':dup': record.duplicateOf });
     await this.adoptChildren(record);
     await this.detach(record);
-    const outcome = await this.insert(article, itemHash, enrichment, record);
+    const outcome = await this.insert(article, itemHash, enrichment, record, { ...leftOf(record), pending: true });
     // The old fingerprint's bands (a band of the new one under the same key stays).
     const kept = new Set(article.relevance.relevant ? bands(fp.hash, this.nearDuplicate) : []);
     await batchWrite(this.dynamo, this.config.table, this.staleBands(record, kept, publishedKey(article.publishedAt, id)), this.retry);
-    if (record.fingerprint) await this.sweep({ hash: record.fingerprint, shingles: record.shingles ?? 0 }, record.publishedAt, id);
+    // A relevant item was linked by insert (which swept); one that is not relevant is linked here.
+    if (outcome === 'irrelevant') await this.link(id);
     if (root && root.id !== id) await this.prune(root.id);
     return outcome;
   }
@@ -818,10 +825,20 @@ export class S3DynamoArticleStore implements ArticleStore {
       await this.updateRecord(id, {}, ['leaving'], 'revision = :prev AND attribute_not_exists(duplicateOf)', record.revision).catch((error: unknown) => {
         if (!isConditionalFailure(error)) throw error;
       });
+      // Its object may hold the text the crashed move wrote before its commit: back to the
+      // committed revision (kept under versions/).
+      await this.settle(id);
       record = await this.read(id);
       if (!record) return false;
     }
     if (record.leftoverKey) await this.tidy(record);
+    if (record.leftFingerprint) {
+      const left = record.leftFingerprint;
+      await this.sweep({ hash: left.hash, shingles: left.shingles }, left.publishedAt, id);
+      await this.updateRecord(id, {}, ['leftFingerprint'], 'revision = :prev', record.revision).catch((error: unknown) => {
+        if (!isConditionalFailure(error)) throw error;
+      });
+    }
     if (record.relevant && record.fingerprint) {
       if (record.duplicateOf && !(await this.attach(record))) await this.reroot(id);
       for (const { record: other } of await this.neighbours(record)) await this.union(record.id, other.id);
@@ -1256,6 +1273,11 @@ function decodeCursor(text: string): Cursor {
     // reported below
   }
   throw new BadInputError(`not a query cursor: "${text.slice(0, 40)}"`, { value: text.slice(0, 40) });
+}
+
+/** What a move or an unlink records of the fingerprint it leaves (swept after the commit). */
+function leftOf(record: Pick<IndexRecord, 'fingerprint' | 'shingles' | 'publishedAt'>): { leftFingerprint?: IndexRecord['leftFingerprint'] } {
+  return record.fingerprint ? { leftFingerprint: { hash: record.fingerprint, shingles: record.shingles ?? 0, publishedAt: record.publishedAt } } : {};
 }
 
 /** A story as one incarnation: its id and the fingerprint it had (what a hand-over's successor was promoted from). */

@@ -26,6 +26,7 @@ import {
   storesOn,
   storyByKey,
   writeFeed,
+  type Story,
   type Stores,
 } from '../helpers/storage-harness';
 
@@ -444,6 +445,73 @@ describe('a story that moves while another delivery is handing its copies over (
     ]);
     const ids = [...listed.map((a) => a.id), ...listed.flatMap((a) => a.alsoSeenIn.map((x) => x.id))];
     expect(await storeView(s, ids, aws.s3)).toEqual(await storeView(clean, ids, aws.s3));
+    await expectConsistent(s);
+  });
+});
+
+describe('a crash in the middle of a hand-over', () => {
+  const kosovo = storyByKey('s1');
+  const run = (target: Stores, clock: string, feed: string) => ingestHandler(target, fixedClock(clock))(sqsEvent([feedConfig(server.baseUrl, feed)]));
+  const publish = (alphaStory: Story) => {
+    writeFeed(dir, 'alpha', [{ story: alphaStory, published: '2026-11-20T08:00:00Z' }]);
+    writeFeed(dir, 'beta', [{ story: kosovo, published: '2026-11-20T09:30:00Z' }]);
+    writeFeed(dir, 'gamma', [{ story: kosovo, published: '2026-11-20T10:30:00Z' }]);
+  };
+  /** Alpha's story with copies in beta and gamma, then alpha rewritten: the worker dies at the commit of the move (after beta was promoted). */
+  async function crashedMove(): Promise<Stores> {
+    const s = await stores();
+    publish(kosovo);
+    for (const feed of ['alpha', 'beta', 'gamma']) await run(s, T1, feed);
+    publish({ ...storyByKey('s2'), key: 's1' });
+    const faulty = new DynamoDBClient({ endpoint: aws.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    let armed = true;
+    faulty.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as HeldInput;
+        if (armed && context.commandName === 'UpdateItemCommand' && Object.values(input.ExpressionAttributeNames ?? {}).includes('fingerprint')) {
+          armed = false;
+          throw Object.assign(new Error('injected: the worker died here'), { name: 'InjectedFault' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectFault' },
+    );
+    const event = sqsEvent([alpha()]);
+    expect((await ingestHandler(storesOn(s.names, faulty, aws.s3), fixedClock(T2))(event)).batchItemFailures).toHaveLength(1);
+    faulty.destroy();
+    expect(armed).toBe(false);
+    return s;
+  }
+
+  it('GIVEN a worker that died after promoting the successor, before its commit WHEN the message is redelivered THEN the move completes as if it had not crashed', async () => {
+    const s = await crashedMove();
+    await run(s, T2, 'alpha');
+    const clean = await stores();
+    publish(kosovo);
+    for (const feed of ['alpha', 'beta', 'gamma']) await run(clean, T1, feed);
+    publish({ ...storyByKey('s2'), key: 's1' });
+    await run(clean, T2, 'alpha');
+
+    const listed = await queryAllSummaries(s);
+    expect(listed.map((a) => [a.url, a.alsoSeenIn.map((x) => x.url)])).toEqual([
+      [itemUrl('beta', 's1'), [itemUrl('gamma', 's1')]],
+      [itemUrl('alpha', 's1'), []],
+    ]);
+    const ids = [...listed.map((a) => a.id), ...listed.flatMap((a) => a.alsoSeenIn.map((x) => x.id))];
+    expect(await storeView(s, ids, aws.s3)).toEqual(await storeView(clean, ids, aws.s3));
+    await expectConsistent(s);
+  });
+
+  it('GIVEN the same crash WHEN the feed goes back to the old text before the next delivery THEN alpha stays the story, with both copies, and its object holds the committed text', async () => {
+    const s = await crashedMove();
+    publish(kosovo);
+    await run(s, T2, 'alpha');
+
+    const listed = await queryAllSummaries(s);
+    expect(listed.map((a) => [a.url, a.revision, a.alsoSeenIn.map((x) => x.url)])).toEqual([[itemUrl('alpha', 's1'), 1, [itemUrl('beta', 's1'), itemUrl('gamma', 's1')]]]);
+    expect((await s.articles.story(listed[0]?.id ?? ''))?.article?.title).toBe(kosovo.title);
+    expect((await listObjects(aws.s3, s.names.bucket, 'articles/')).map((o) => JSON.parse(o.body).url)).toEqual([itemUrl('alpha', 's1')]);
+    for (const id of listed[0]?.alsoSeenIn.map((x) => x.id) ?? []) expect(await s.articles.story(id)).toMatchObject({ id: listed[0]?.id, duplicateOf: listed[0]?.id });
     await expectConsistent(s);
   });
 });
