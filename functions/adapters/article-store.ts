@@ -44,19 +44,34 @@ import {
  * set again (same keys, so nothing is doubled). A redelivery, a racing worker or a repeated
  * cycle loses the condition, re-reads, finds the same content and returns "known".
  *
- * A change (same id, new content or new relevance) first copies the current object to
- * versions/articles/<id>/<revision>.json (once: the object's revision metadata says whether a
- * crashed attempt already replaced it), then overwrites the object, then moves the record to the
- * next revision.
+ * Every revision of a relevant item is written to versions/articles/<id>/<revision>.json
+ * (zero-padded) before its record names it, and is never deleted there: versions/ is the
+ * whole history, articles/ the current revision of each story. A change (same id, new
+ * content or new relevance) writes its revision there, overwrites the object, then moves the
+ * record to the next revision (a story stored before this rule first has its current object
+ * copied to versions/, once).
  *
  * Cross-feed duplicates: a new relevant article's SimHash fingerprint is written as band items;
  * articles within the configured distance are the same story. Stories form a forest whose roots
  * are the canonical articles: the one published first (then the smaller id) wins, so the result
  * does not depend on which copy arrived first. A duplicate's record points at its canonical
- * story (`duplicateOf`), has no object of its own and no index keys, and is listed in the
- * canonical record's `alsoSeenIn`. Linking runs after the commit, with strongly consistent
- * reads, so of two racing copies the later committer always sees the earlier; a record keeps
- * `pending` until its linking has finished, and the next delivery finishes it.
+ * story (`duplicateOf`, with `linkedFingerprint`: the fingerprint it linked to), has no object
+ * under articles/ and no index keys, and is listed in the canonical record's `alsoSeenIn`.
+ * Linking runs after the commit, with strongly consistent reads, so of two racing copies the
+ * later committer always sees the earlier; a record keeps `pending` until its linking has
+ * finished, and the next delivery finishes it. A story demoted to a copy loses its object
+ * under articles/ (its revisions stay under versions/).
+ *
+ * An item keeps its fingerprint while its text stays near it. A copy whose new text is still
+ * near stays linked (its alsoSeenIn entry is refreshed); one whose text moved away is unlinked
+ * and stored again as what it is now. A story whose text moved away is first marked `leaving`
+ * (no copy attaches to it meanwhile), hands its copies over (the earliest becomes the story,
+ * its kept text becoming its object; the others point at it) and takes its new fingerprint.
+ * A story is identified by its id and fingerprint: a late worker whose story has moved since
+ * stops, and a copy linked to the story's new text is never taken for one of its old copies.
+ * Whoever leaves a fingerprint records it (`leftFingerprint`) and, after its commit, sweeps
+ * that neighbourhood: a copy whose link went stale meanwhile (its story moved, or it was
+ * re-pointed at a successor that moved) finds its place again.
  *
  * Items that are not relevant get a record too (no object, no index keys), so they are not
  * classified again while unchanged; `wbnews reprocess` revisits them after a classifier change.
