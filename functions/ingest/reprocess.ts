@@ -75,7 +75,7 @@ export interface ReprocessSummary {
   updated: number;
   /** Stored stories that are no longer relevant: out of the query indexes, kept in S3. */
   withdrawn: number;
-  /** Items still not relevant, recorded with the new classifier version. */
+  /** Items the new classifier decided the same for (still relevant with the same takeaways, or still not relevant): only their record's classifier version changed. */
   reclassified: number;
   /** Items never recorded before (a body whose ingest did not finish), not relevant. */
   irrelevant: number;
@@ -267,7 +267,8 @@ async function storedDraft(articles: ArticleStore, id: string): Promise<ArticleD
 function changeOf(outcome: PutOutcome, article: Article, previous: KnownItem | undefined): ReprocessChange | undefined {
   switch (outcome) {
     case 'known':
-      return undefined;
+      // Same relevance and takeaways: only the record's classifier version moved (if it did).
+      return previous && previous.classifierVersion !== article.relevance.classifierVersion ? 'reclassified' : undefined;
     case 'stored':
       return 'added';
     case 'duplicate':

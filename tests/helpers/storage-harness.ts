@@ -41,7 +41,9 @@ export async function freshStores(aws: LocalAws, dynamo: DynamoDBClient = aws.dy
 export function storesOn(names: Stores['names'], dynamo: DynamoDBClient, s3: S3Client): Stores {
   return {
     names,
-    articles: new S3DynamoArticleStore(s3, dynamo, { bucket: names.bucket, table: names.table, retry: { attempts: 8, baseDelayMs: 1, sleep: async () => {} } }),
+    // Short real back-off: s3rver writes an object non-atomically, so a read racing a write
+    // can be torn and is read again (no delay at all could spend every attempt inside one write).
+    articles: new S3DynamoArticleStore(s3, dynamo, { bucket: names.bucket, table: names.table, retry: { attempts: 8, baseDelayMs: 2, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) } }),
     raw: new S3RawStore(s3, names.bucket),
     feedStates: new DynamoFeedStateStore(dynamo, names.feedsTable),
   };

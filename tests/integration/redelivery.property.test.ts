@@ -19,6 +19,12 @@ import { feedConfig, fixedClock, freshStores, ingestHandler, itemUrl, sqsEvent, 
 const FEEDS = ['alpha', 'beta', 'gamma'] as const;
 const STORY_KEYS = ['s1', 's2', 's4', 's5'] as const;
 const PHASE_TIMES = ['2026-11-20T12:00:00.000Z', '2026-11-20T12:15:00.000Z'];
+// `npm test` runs a few cases; WBNEWS_PROPERTY_RUNS=300 (for example) runs more, to hunt races.
+const RUNS = Number(process.env['WBNEWS_PROPERTY_RUNS'] ?? 10);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`WBNEWS_PROPERTY_RUNS: expected a whole number of runs (1 or more), got "${process.env['WBNEWS_PROPERTY_RUNS']}"`);
+// To replay a failure: WBNEWS_PROPERTY_SEED and WBNEWS_PROPERTY_PATH, as fast-check printed them.
+const SEED = process.env['WBNEWS_PROPERTY_SEED'] ? Number(process.env['WBNEWS_PROPERTY_SEED']) : undefined;
+const REPLAY = { ...(SEED !== undefined ? { seed: SEED } : {}), ...(process.env['WBNEWS_PROPERTY_PATH'] ? { path: process.env['WBNEWS_PROPERTY_PATH'] } : {}) };
 
 let aws: LocalAws;
 let server: FeedServer;
@@ -102,7 +108,7 @@ describe('redelivery never changes the outcome', () => {
         const listedUrls = want.listed.map((a) => a.id);
         expect(new Set(listedUrls).size).toBe(listedUrls.length);
       }),
-      { numRuns: 10, endOnFailure: true },
+      { numRuns: RUNS, endOnFailure: true, ...REPLAY },
     );
-  }, 180_000);
+  }, Math.max(180_000, RUNS * 20_000));
 });
