@@ -51,7 +51,7 @@ export async function reprocessCommand(argv: string[], io: Io): Promise<number> 
         `added ${summary.added}, duplicates ${summary.duplicates}, updated ${summary.updated}, withdrawn ${summary.withdrawn}, ` +
         `reclassified ${summary.reclassified}, unchanged ${summary.unchanged}` +
         `${summary.unreadable ? `, unreadable bodies ${summary.unreadable}` : ''}${summary.invalid ? `, invalid ${summary.invalid}` : ''}\n` +
-        `from stored articles (raw input expired): ${stored.stories} stories: updated ${stored.updated}, withdrawn ${stored.withdrawn}, unchanged ${stored.unchanged}` +
+        `from stored articles (raw input expired): ${stored.stories} stories: updated ${stored.updated}, withdrawn ${stored.withdrawn}, reclassified ${stored.reclassified}, unchanged ${stored.unchanged}` +
         `${stored.missing ? `, unreadable ${stored.missing}` : ''}${stored.invalid ? `, invalid ${stored.invalid}` : ''}\n`,
     );
     return 0;

@@ -89,6 +89,8 @@ export interface StoredPassSummary {
   unchanged: number;
   updated: number;
   withdrawn: number;
+  /** Stories the new classifier decided the same for: only their record's classifier version changed. */
+  reclassified: number;
   /** Listed by the index, but its article object could not be read: skipped, logged. */
   missing: number;
   invalid: number;
@@ -117,7 +119,7 @@ export async function reprocess(
     reclassified: 0,
     irrelevant: 0,
     invalid: 0,
-    fromStored: { stories: 0, unchanged: 0, updated: 0, withdrawn: 0, missing: 0, invalid: 0 },
+    fromStored: { stories: 0, unchanged: 0, updated: 0, withdrawn: 0, reclassified: 0, missing: 0, invalid: 0 },
   };
   const reached = new Set<string>();
 
@@ -193,13 +195,14 @@ async function replayStored(
         deps.logger.error('article does not match the schema: not stored', { feedId: base.feedId, itemId: id, problems: error.problems });
         continue;
       }
-      if (outcome === 'known') {
+      // A stored story takes a new revision, still relevant (updated) or not (withdrawn), or only
+      // its record notes the new classifier version (reclassified).
+      const change = outcome === 'known' ? changeOf(outcome, article, previous) : article.relevance.relevant ? 'updated' : 'withdrawn';
+      if (change === undefined) {
         counts.unchanged++;
         continue;
       }
-      // A stored story takes a new revision: still relevant (updated) or not (withdrawn).
-      const change = article.relevance.relevant ? 'updated' : 'withdrawn';
-      counts[change]++;
+      counts[change === 'reclassified' ? 'reclassified' : change === 'updated' ? 'updated' : 'withdrawn']++;
       onChange(eventOf('stored', article, change));
     }
   }

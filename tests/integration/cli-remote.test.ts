@@ -129,7 +129,7 @@ describe('wbnews query, show and reprocess on a deployed store (--bucket, --arti
 
     const unchanged = await remoteRun(['reprocess', ...remote()]);
     expect(unchanged.lines).toEqual([
-      expect.objectContaining({ type: 'summary', rawBodies: 0, items: 0, fromStored: { stories: 7, unchanged: 7, updated: 0, withdrawn: 0, missing: 0, invalid: 0 } }),
+      expect.objectContaining({ type: 'summary', rawBodies: 0, items: 0, fromStored: { stories: 7, unchanged: 7, updated: 0, withdrawn: 0, reclassified: 0, missing: 0, invalid: 0 } }),
     ]);
 
     // A classifier change: this deployment's scope is Kosovo alone (RELEVANCE_SCOPE, as the Lambda reads it).
@@ -149,7 +149,7 @@ describe('wbnews query, show and reprocess on a deployed store (--bucket, --arti
     const kept = events.filter((e) => e['change'] === 'updated').map((e) => e['id']);
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.every((id) => aboutXk.includes(id))).toBe(true);
-    expect(changed.err).toContain(`from stored articles (raw input expired): 7 stories: updated ${kept.length}, withdrawn ${7 - kept.length}, unchanged 0`);
+    expect(changed.err).toContain(`from stored articles (raw input expired): 7 stories: updated ${kept.length}, withdrawn ${7 - kept.length}, reclassified 0, unchanged 0`);
 
     const after = await remoteRun(['query', ...remote()]);
     expect(after.lines.map((l) => l['id']).sort()).toEqual([...kept].sort());
@@ -158,7 +158,7 @@ describe('wbnews query, show and reprocess on a deployed store (--bucket, --arti
     // Again with the same classifier: nothing changes.
     const again = await remoteRun(['reprocess', ...remote()], analystEnv({ RELEVANCE_SCOPE: 'XK' }));
     expect(again.lines).toEqual([
-      expect.objectContaining({ type: 'summary', rawBodies: 0, fromStored: { stories: kept.length, unchanged: kept.length, updated: 0, withdrawn: 0, missing: 0, invalid: 0 } }),
+      expect.objectContaining({ type: 'summary', rawBodies: 0, fromStored: { stories: kept.length, unchanged: kept.length, updated: 0, withdrawn: 0, reclassified: 0, missing: 0, invalid: 0 } }),
     ]);
     expect((await remoteRun(['query', ...remote()])).lines).toEqual(after.lines);
   });

@@ -29,13 +29,20 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// A "new gazetteer": Montenegro no longer counts; everything else is as before, under a new version.
+// A "new gazetteer": Montenegro no longer counts, every other score is one point higher.
 const VERSION = 'test-gazetteer-3';
 function enrich(draft: ArticleDraft) {
   const article = enrichArticle(draft, undefined, { takeawaysFor: 'relevant' });
-  const relevance = { ...article.relevance, classifierVersion: VERSION };
+  const relevance = { ...article.relevance, score: article.relevance.score + 1, classifierVersion: VERSION };
   if (draft.title.startsWith('Montenegro')) return { ...article, relevance: { ...relevance, relevant: false, countries: [], countryScores: {} } };
   return { ...article, relevance };
+}
+
+// A new classifier version that decides everything the same.
+const SAME_VERSION = 'test-gazetteer-same';
+function enrichSame(draft: ArticleDraft) {
+  const article = enrichArticle(draft, undefined, { takeawaysFor: 'relevant' });
+  return { ...article, relevance: { ...article.relevance, classifierVersion: SAME_VERSION } };
 }
 
 async function filled(): Promise<Stores> {
@@ -64,7 +71,7 @@ describe('reprocess when raw input has expired', () => {
     const deps = { raw: s.raw, articles: s.articles, logger: silentLogger, enrich, classifierVersion: VERSION };
     const events: ReprocessEvent[] = [];
     const first = await reprocess({}, deps, (e) => events.push(e));
-    expect(first).toMatchObject({ rawBodies: 1, items: 2, updated: 2, unchanged: 0, fromStored: { stories: 2, updated: 1, withdrawn: 1, unchanged: 0, missing: 0, invalid: 0 } });
+    expect(first).toMatchObject({ rawBodies: 1, items: 2, updated: 2, unchanged: 0, fromStored: { stories: 2, updated: 1, withdrawn: 1, reclassified: 0, unchanged: 0, missing: 0, invalid: 0 } });
     expect(events.map((e) => [e.source, e.feedId, e.title.split(' ')[0], e.change]).sort()).toEqual([
       ['raw', 'beta', 'Record', 'updated'],
       ['raw', 'beta', 'Track', 'updated'],
@@ -86,6 +93,22 @@ describe('reprocess when raw input has expired', () => {
     const second = await reprocess({}, deps);
     expect(second).toMatchObject({ items: 2, unchanged: 2, updated: 0, fromStored: { stories: 1, unchanged: 1, updated: 0, withdrawn: 0 } });
     expect(await listObjects(aws.s3, s.names.bucket, '')).toEqual(before);
+  });
+
+  it('GIVEN a classifier version that decides the same THEN the stored pass only notes the version (reclassified, no new revision, no S3 write), and a second run changes nothing', async () => {
+    const s = await filled();
+    await expire(s, 'alpha');
+    await expire(s, 'beta');
+    const deps = { raw: s.raw, articles: s.articles, logger: silentLogger, enrich: enrichSame, classifierVersion: SAME_VERSION };
+    const before = await listObjects(aws.s3, s.names.bucket, '');
+    const events: ReprocessEvent[] = [];
+    expect(await reprocess({}, deps, (e) => events.push(e))).toMatchObject({ rawBodies: 0, fromStored: { stories: 4, reclassified: 4, updated: 0, withdrawn: 0, unchanged: 0 } });
+    expect(events.map((e) => [e.source, e.change, e.classifierVersion])).toEqual(Array.from({ length: 4 }, () => ['stored', 'reclassified', SAME_VERSION]));
+    expect(await listObjects(aws.s3, s.names.bucket, '')).toEqual(before);
+    const listed = await queryAllSummaries(s);
+    expect(listed.map((a) => a.revision)).toEqual([1, 1, 1, 1]);
+    for (const a of listed) expect((await s.articles.story(a.id))?.classifierVersion).toBe(SAME_VERSION);
+    expect(await reprocess({}, deps)).toMatchObject({ fromStored: { stories: 4, reclassified: 0, unchanged: 4 } });
   });
 
   it('--feed and --since narrow the stored pass too (stories of that feed, published since); a story whose object is gone is counted as missing', async () => {
