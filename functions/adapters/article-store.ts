@@ -547,19 +547,7 @@ export class S3DynamoArticleStore implements ArticleStore {
     if (!story || story.duplicateOf) return;
     for (const id of Object.keys(story.alsoSeenIn ?? {})) {
       if ((await this.findRoot(id))?.id === storyId) continue;
-      try {
-        await this.dynamo.send(
-          new UpdateItemCommand({
-            TableName: this.config.table,
-            Key: marshall({ pk: articlePk(storyId), sk: ARTICLE_SK }),
-            UpdateExpression: 'REMOVE #also.#id',
-            ConditionExpression: 'attribute_exists(#also)',
-            ExpressionAttributeNames: { '#also': 'alsoSeenIn', '#id': id },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalFailure(error)) throw error;
-      }
+      await this.removeAlsoSeen(storyId, id);
     }
   }
 
@@ -651,20 +639,25 @@ export class S3DynamoArticleStore implements ArticleStore {
     let target = record.duplicateOf;
     for (let depth = 0; target; depth++) {
       if (depth >= MAX_CHAIN) throw new Error(`article ${record.id}: duplicateOf chain longer than ${MAX_CHAIN}`);
-      try {
-        await this.dynamo.send(
-          new UpdateItemCommand({
-            TableName: this.config.table,
-            Key: marshall({ pk: articlePk(target), sk: ARTICLE_SK }),
-            UpdateExpression: 'REMOVE #also.#id',
-            ConditionExpression: 'attribute_exists(#also)',
-            ExpressionAttributeNames: { '#also': 'alsoSeenIn', '#id': record.id },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalFailure(error)) throw error;
-      }
+      await this.removeAlsoSeen(target, record.id);
       target = (await this.read(target))?.duplicateOf;
+    }
+  }
+
+  /** Drop `itemId`'s entry from the alsoSeenIn of `storyId` (a record without the map is left alone). */
+  private async removeAlsoSeen(storyId: string, itemId: string): Promise<void> {
+    try {
+      await this.dynamo.send(
+        new UpdateItemCommand({
+          TableName: this.config.table,
+          Key: marshall({ pk: articlePk(storyId), sk: ARTICLE_SK }),
+          UpdateExpression: 'REMOVE #also.#id',
+          ConditionExpression: 'attribute_exists(#also)',
+          ExpressionAttributeNames: { '#also': 'alsoSeenIn', '#id': itemId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
     }
   }
 
