@@ -355,13 +355,14 @@ export class WbnewsStack extends Stack {
       'dynamodb:BatchWriteItem',
       'dynamodb:Query',
     );
-    // Writes: article JSON, earlier revisions, raw feed bodies and pages. Reads and deletes: an
-    // article's current object (copied to versions/ before an update; a racing loser's object
-    // is removed) and its kept versions. Listing only under those two prefixes, so a missing
-    // key reads as "not found" rather than "access denied".
+    // Writes: article JSON, every revision under versions/ (never deleted), raw feed bodies and
+    // pages. Reads: an article's current object and its kept versions (a story handed over to a
+    // copy takes the copy's kept text). Deletes only under articles/ (a demoted story's object, a
+    // racing loser's stray one). Listing only under those two prefixes, so a missing key reads as
+    // "not found" rather than "access denied".
     const objectGrants: { prefix: string; actions: string[] }[] = [
       { prefix: 'articles/*', actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'] },
-      { prefix: 'versions/*', actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'] },
+      { prefix: 'versions/*', actions: ['s3:PutObject', 's3:GetObject'] },
       { prefix: 'raw/*', actions: ['s3:PutObject'] },
     ];
     for (const { prefix, actions } of objectGrants) grantOn(this.ingest, [this.bucket.arnForObjects(prefix)], ...actions);

@@ -380,7 +380,9 @@ describe('IAM (least privilege)', () => {
         Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Resource: ref(articles),
       },
-      { Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: [under('articles'), under('versions')] },
+      { Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: under('articles') },
+      // Versions are kept, never deleted.
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: under('versions') },
       { Effect: 'Allow', Action: 's3:PutObject', Resource: under('raw') },
       {
         Effect: 'Allow',
