@@ -524,8 +524,12 @@ export class S3DynamoArticleStore implements ArticleStore {
       const canonical = (await this.neighbours(record)).map((n) => n.root).find((root) => root.id !== id && comesBefore(root, record));
       try {
         if (!canonical) {
-          if (await this.promote(record)) return;
-          continue;
+          if (!(await this.promote(record))) continue;
+          // A story now, `pending` until linked: link it here, since the worker that reached it
+          // (sweeping or joining another item) may be the only one that ever will; its own
+          // feed may not change again.
+          await this.link(id);
+          return;
         }
         await this.repoint(id, record.duplicateOf, canonical.id, canonical.fingerprint, true);
         const fresh = await this.read(id);

@@ -284,6 +284,29 @@ describe('a linked copy that changes upstream, and a story demoted to a copy', (
     await expectConsistent(s);
   });
 
+  it('GIVEN a story with three copies WHEN the story and its earliest copy are rewritten into another story in the same batch THEN the other copies keep the old story together, and no item is left unlinked (pending) for a feed that may never change again', async () => {
+    const s = await stores();
+    const feeds = ['alpha', 'beta', 'gamma', 'delta'];
+    feeds.forEach((f, i) => writeFeed(dir, f, [{ story: kosovo, published: `2026-11-20T${String(8 + i).padStart(2, '0')}:00:00Z` }]));
+    await beforeT2(ingestHandler(s, fixedClock(T1)), feeds);
+    const [before] = await queryAllSummaries(s);
+    expect(before?.alsoSeenIn.map((a) => a.feedId).sort()).toEqual(['beta', 'delta', 'gamma']);
+    const idIn = (feedId: string) => before?.alsoSeenIn.find((a) => a.feedId === feedId)?.id;
+    const [betaId, gammaId, deltaId] = [idIn('beta'), idIn('gamma'), idIn('delta')];
+
+    // Alpha and beta (the story and its earliest copy) both turn into the Montenegro story; gamma
+    // and delta do not change (their feeds would answer 304, so they are not delivered again).
+    for (const f of ['alpha', 'beta']) writeFeed(dir, f, [{ story: { ...storyByKey('s2'), key: 's1' }, published: `2026-11-21T0${f === 'alpha' ? 8 : 9}:00:00Z` }]);
+    await beforeT2(ingestHandler(s, fixedClock(T2)), ['alpha', 'beta']);
+
+    expect((await queryAllSummaries(s, { country: 'ME' })).map((a) => [a.id, a.alsoSeenIn.map((x) => x.id)])).toEqual([[before?.id, [betaId]]]);
+    expect((await queryAllSummaries(s, { country: 'XK' })).map((a) => [a.id, a.alsoSeenIn.map((x) => x.id)])).toEqual([[gammaId, [deltaId]]]);
+    expect(await queryAllSummaries(s)).toHaveLength(2);
+    const known = await s.articles.lookup([before?.id, betaId, gammaId, deltaId].map((id) => id ?? ''));
+    expect([...known.values()].map((k) => k.pending)).toEqual([false, false, false, false]);
+    await expectConsistent(s);
+  });
+
   it('GIVEN a copy WHEN it changes upstream but is still the same story THEN it stays linked and its alsoSeenIn entry is refreshed', async () => {
     const s = await stores();
     writeFeed(dir, 'alpha', [{ story: kosovo, published: '2026-11-20T08:00:00Z' }]);
