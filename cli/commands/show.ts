@@ -31,6 +31,7 @@ export async function showCommand(argv: string[], io: Io): Promise<number> {
       return 1;
     }
     if (story.duplicateOf) io.stderr.write(`"${id}" is a copy of "${story.id}": showing that story\n`);
+    if (!story.relevant) io.stderr.write(`"${story.id}" is no longer about the region (classifier ${story.classifierVersion}): showing its last stored version; wbnews query does not list it\n`);
     const { article, requestedId: _requested, id: _id, ...storage } = story;
     const out = { ...article, storage };
     io.stdout.write(`${values.pretty ? JSON.stringify(out, null, 2) : JSON.stringify(out)}\n`);

@@ -219,7 +219,7 @@ export class S3DynamoArticleStore implements ArticleStore {
     if (!record) return undefined;
     const root = record.duplicateOf ? await this.findRoot(id) : record;
     if (!root) return undefined;
-    const article = root.objectKey ? await this.readObject(root.objectKey) : undefined;
+    const article = root.objectKey ? await this.readObject(root.objectKey) : await this.lastVersion(root);
     return {
       requestedId: id,
       id: root.id,
@@ -646,6 +646,19 @@ export class S3DynamoArticleStore implements ArticleStore {
       await this.removeAlsoSeen(target, record.id);
       target = (await this.read(target))?.duplicateOf;
     }
+  }
+
+  /**
+   * The newest version kept under versions/ of an item with no object: one stored as a copy
+   * and no longer about the region (versions are written for relevant revisions only, and never
+   * deleted). An item never relevant has none.
+   */
+  private async lastVersion(record: IndexRecord): Promise<Article | undefined> {
+    for (let revision = record.revision; revision >= 1; revision--) {
+      const version = await this.readObject(articleVersionKey(record.id, revision));
+      if (version) return version;
+    }
+    return undefined;
   }
 
   /** Drop `itemId`'s entry from the alsoSeenIn of `storyId` (a record without the map is left alone). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -305,6 +306,30 @@ describe('a linked copy that changes upstream, and a story demoted to a copy', (
     const known = await s.articles.lookup([before?.id, betaId, gammaId, deltaId].map((id) => id ?? ''));
     expect([...known.values()].map((k) => k.pending)).toEqual([false, false, false, false]);
     await expectConsistent(s);
+  });
+
+  it('GIVEN a copy WHEN it is rewritten into an item not about the region THEN it leaves its story and show still finds its last stored version (an item never relevant has none)', async () => {
+    const s = await stores();
+    writeFeed(dir, 'alpha', [{ story: kosovo, published: '2026-11-20T08:00:00Z' }, { story: storyByKey('s5'), published: '2026-11-20T08:30:00Z' }]);
+    writeFeed(dir, 'beta', [{ story: kosovo, published: '2026-11-20T09:30:00Z' }]);
+    await beforeT2(ingestHandler(s, fixedClock(T1)), ['alpha', 'beta']);
+    const [story] = await queryAllSummaries(s);
+    const copyId = story?.alsoSeenIn[0]?.id ?? '';
+
+    // Beta reuses the URL for the Lisbon flooding story.
+    writeFeed(dir, 'beta', [{ story: { ...storyByKey('s5'), key: 's1' }, published: '2026-11-21T09:30:00Z' }]);
+    await beforeT2(ingestHandler(s, fixedClock(T2)), ['beta']);
+
+    expect((await s.articles.story(story?.id ?? ''))?.alsoSeenIn).toEqual([]);
+    const shown = await s.articles.story(copyId);
+    expect(shown).toMatchObject({ id: copyId, relevant: false, revision: 2 });
+    expect(shown?.duplicateOf).toBeUndefined();
+    // Its last stored version: the Kosovo text it had while it was about the region.
+    expect(shown?.article?.title).toBe(`${kosovo.title} (beta)`);
+    // Alpha's Lisbon item was never about the region: only its id is kept.
+    const lisbonId = `u${createHash('sha256').update(itemUrl('alpha', 's5')).digest('hex').slice(0, 31)}`;
+    expect((await s.articles.lookup([lisbonId])).get(lisbonId)).toMatchObject({ relevant: false });
+    expect((await s.articles.story(lisbonId))?.article).toBeUndefined();
   });
 
   it('GIVEN a copy WHEN it changes upstream but is still the same story THEN it stays linked and its alsoSeenIn entry is refreshed', async () => {
