@@ -163,8 +163,13 @@ export function storeFailure(error: unknown, target: Pick<StoreTarget, 'names' |
   switch (error.name) {
     case 'ResourceNotFoundException':
       return target.remote
-        ? `table ${target.names.articlesTable} not found in ${target.region}: no articles stored there yet. Check --articles-table (ARTICLES_TABLE; the stack output ArticlesTableName) and --region`
+        ? `table ${target.names.articlesTable} not found in ${target.region}: check --articles-table (ARTICLES_TABLE; the stack output ArticlesTableName) and --region`
         : `no articles stored yet in ${target.where}: its tables are missing — run \`wbnews run\` first`;
+    case 'ValidationException':
+      // Another table's keys (the feeds table named as the articles table, say).
+      return /key element does not match the schema|required keys/i.test(error.message)
+        ? `table ${target.names.articlesTable} is not a wbnews articles table (its keys are not pk/sk): check --articles-table (ARTICLES_TABLE; the stack output ArticlesTableName, not FeedsTableName)`
+        : undefined;
     case 'NoSuchBucket':
       return target.remote
         ? `bucket ${target.names.bucket} not found: check --bucket (ARTICLES_BUCKET; the stack output BucketName)`

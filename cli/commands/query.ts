@@ -36,6 +36,12 @@ export async function queryCommand(argv: string[], io: Io): Promise<number> {
   if (values.day !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(values.day) && parseFeedDate(values.day))) {
     throw new UsageError(`--day must be a date such as 2026-11-20 (got "${values.day}")`);
   }
+  if (values.day !== undefined) {
+    // --since/--until narrow the day; bounds that leave none of it match nothing.
+    const [dayStart, dayEnd] = [`${values.day}T00:00:00.000Z`, `${values.day}T23:59:59.999Z`];
+    if (since !== undefined && since > dayEnd) throw new UsageError(`--since (${values.since}) is after the end of --day ${values.day}: nothing can match`);
+    if (until !== undefined && until < dayStart) throw new UsageError(`--until (${values.until}) is before the start of --day ${values.day}: nothing can match`);
+  }
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit <= 0)) throw new UsageError(`--limit must be a positive integer (got "${values.limit}")`);
   if (values.cursor !== undefined && limit === undefined) throw new UsageError('--cursor needs --limit (the page size)');

@@ -17,7 +17,7 @@ import { memoryIo, wbnews, wbnewsProcess, type ProcessResult } from '../helpers/
 let data: string;
 let stop = (): void => {};
 let serving: Promise<number>;
-let endpoints: { s3: string; dynamodb: string; bucket: string; articlesTable: string };
+let endpoints: { s3: string; dynamodb: string; bucket: string; articlesTable: string; feedsTable: string };
 const scratch: string[] = [];
 
 beforeAll(async () => {
@@ -101,8 +101,14 @@ describe('wbnews query, show and reprocess on a deployed store (--bucket, --arti
   it('a table or bucket that does not exist, or no region, is one clear line and exit 1 or 2, not an SDK stack trace', async () => {
     const noTable = await remoteRun(['query', ...withOption(remote(), '--articles-table', 'no-such-table')]);
     expect(noTable).toMatchObject({ code: 1, out: '' });
-    expect(noTable.err).toContain('wbnews query: table no-such-table not found in us-east-1: no articles stored there yet. Check --articles-table');
+    expect(noTable.err).toContain('wbnews query: table no-such-table not found in us-east-1: check --articles-table');
     expectOneLine(noTable.err);
+
+    // The feeds table named as the articles table (the stack outputs both).
+    const feedsTable = await remoteRun(['query', ...withOption(remote(), '--articles-table', endpoints.feedsTable)]);
+    expect(feedsTable).toMatchObject({ code: 1, out: '' });
+    expect(feedsTable.err).toContain(`wbnews query: table ${endpoints.feedsTable} is not a wbnews articles table`);
+    expectOneLine(feedsTable.err);
 
     const id = String((await wbnews(['query', '--data', data, '--limit', '1'])).lines[0]?.['id']);
     const noBucket = await remoteRun(['show', id, ...withOption(remote(), '--bucket', 'no-such-bucket')]);
@@ -215,6 +221,15 @@ describe('wbnews query --since/--until', () => {
       err: 'wbnews query: --since (2026-11-28) is later than --until (2026-11-27): nothing can match\n',
     });
     expect(await wbnews(['query', '--data', data, '--since', '2026-11-27T12:00:00Z', '--until', '2026-11-27T11:00:00Z'])).toMatchObject({ code: 2 });
+  });
+
+  it('--since or --until that leave nothing of --day are a usage error; bounds inside the day narrow it', async () => {
+    expect(await wbnews(['query', '--data', data, '--day', '2026-11-25', '--since', '2026-11-26'])).toMatchObject({
+      code: 2,
+      err: 'wbnews query: --since (2026-11-26) is after the end of --day 2026-11-25: nothing can match\n',
+    });
+    expect(await wbnews(['query', '--data', data, '--day', '2026-11-25', '--until', '2026-11-24T23:00:00Z'])).toMatchObject({ code: 2 });
+    expect(await wbnews(['query', '--data', data, '--day', '2026-11-25', '--since', '2026-11-25T06:00:00Z', '--until', '2026-11-26'])).toMatchObject({ code: 0 });
   });
 });
 

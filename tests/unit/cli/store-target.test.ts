@@ -33,7 +33,10 @@ describe('storeFailure', () => {
   const local = { names: { bucket: 'b', articlesTable: 't' }, where: 'data directory /d', remote: false };
 
   it('turns what a user can fix into one line naming it', () => {
-    expect(storeFailure(named('ResourceNotFoundException'), remote)).toMatch(/^table t not found in eu-central-1: no articles stored there yet/);
+    expect(storeFailure(named('ResourceNotFoundException'), remote)).toBe('table t not found in eu-central-1: check --articles-table (ARTICLES_TABLE; the stack output ArticlesTableName) and --region');
+    expect(storeFailure(named('ValidationException', 'The provided key element does not match the schema'), remote)).toBe(
+      'table t is not a wbnews articles table (its keys are not pk/sk): check --articles-table (ARTICLES_TABLE; the stack output ArticlesTableName, not FeedsTableName)',
+    );
     expect(storeFailure(named('ResourceNotFoundException'), local)).toBe('no articles stored yet in data directory /d: its tables are missing — run `wbnews run` first');
     expect(storeFailure(named('NoSuchBucket'), remote)).toBe('bucket b not found: check --bucket (ARTICLES_BUCKET; the stack output BucketName)');
     expect(storeFailure(named('CredentialsProviderError', 'Could not load credentials from any providers'), remote)).toMatch(/^no AWS credentials for s3:\/\/b and table t \(eu-central-1\): configure them/);
@@ -44,6 +47,7 @@ describe('storeFailure', () => {
 
   it('leaves anything else alone', () => {
     expect(storeFailure(named('ProvisionedThroughputExceededException'), remote)).toBeUndefined();
+    expect(storeFailure(named('ValidationException', 'Invalid KeyConditionExpression'), remote)).toBeUndefined();
     expect(storeFailure('text', remote)).toBeUndefined();
   });
 });
