@@ -36,8 +36,10 @@ export interface JsonLine {
 export async function* readJsonLines(stream: Readable): AsyncGenerator<JsonLine> {
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
   let line = 0;
-  for await (const text of rl) {
+  for await (const raw of rl) {
     line++;
+    // A byte-order mark (files saved by some Windows tools) is not part of the first object.
+    const text = line === 1 && raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
     if (!text.trim()) {
       yield { line, error: `line ${line}: blank line, expected a JSON object` };
       continue;

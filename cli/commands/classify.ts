@@ -1,5 +1,5 @@
 import { BadInputError } from '../../functions/core/errors';
-import { classify } from '../../functions/core/relevance/classify';
+import { classifyBounded } from '../../functions/core/pipeline';
 import { htmlToText, looksLikeHtml } from '../../functions/core/html-text';
 import { readJsonLines, writeJson, type Io } from '../io';
 
@@ -49,7 +49,7 @@ export async function classifyCommand(_argv: string[], io: Io): Promise<number> 
       const v = value[key];
       return typeof v === 'string' ? (looksLikeHtml(v) ? htmlToText(v) : v) : undefined;
     };
-    const result = classify({ title: text('title'), summary: text('summary'), content: text('content') });
+    const result = classifyBounded({ title: text('title'), summary: text('summary'), content: text('content') });
     writeJson(io, {
       id: value['id'] ?? null,
       relevant: result.relevant,

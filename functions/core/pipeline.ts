@@ -1,9 +1,9 @@
 import { decodeFeedBytes } from './decode';
 import type { ErrorContext } from './errors';
-import type { Article, ArticleDraft, FeedConfig, FeedFormat, ParsedFeed } from './model';
+import type { Article, ArticleDraft, FeedConfig, FeedFormat, ParsedFeed, Relevance } from './model';
 import { normalizeItems } from './normalize';
 import { parseFeedText } from './parse';
-import { classify, defaultClassifier, type Classifier } from './relevance/classify';
+import { classify, defaultClassifier, type ClassifyInput, type Classifier } from './relevance/classify';
 import { boundedPrefix, extractTakeaways } from './takeaways/index';
 
 /**
@@ -62,9 +62,14 @@ export interface EnrichOptions {
 }
 
 /** Add relevance and takeaways to a draft; the regional terms relevance found steer the takeaways. */
+/** Relevance as the pipeline decides it: each field read up to RELEVANCE_MAX_CHARS. */
+export function classifyBounded(input: ClassifyInput, classifier: Classifier = defaultClassifier): Relevance {
+  const bound = (text: string | undefined): string | undefined => (text === undefined ? undefined : boundedPrefix(text, RELEVANCE_MAX_CHARS));
+  return classify({ title: bound(input.title), summary: bound(input.summary), content: bound(input.content) }, classifier);
+}
+
 export function enrichArticle(draft: ArticleDraft, classifier: Classifier = defaultClassifier, options: EnrichOptions = {}): Article {
-  const bound = (text: string): string => boundedPrefix(text, RELEVANCE_MAX_CHARS);
-  const relevance = classify({ title: bound(draft.title), summary: bound(draft.summary), content: bound(draft.content) }, classifier);
+  const relevance = classifyBounded({ title: draft.title, summary: draft.summary, content: draft.content }, classifier);
   if (options.takeawaysFor === 'relevant' && !relevance.relevant) {
     return { ...draft, relevance, takeaways: { method: 'extractive', items: [], quotes: [] } };
   }

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RELEVANCE_MAX_CHARS } from '../../functions/core/pipeline';
 import { wbnews } from '../helpers/cli';
 
 const DEMO = fileURLToPath(new URL('../../feeds/demo/', import.meta.url));
@@ -66,6 +67,28 @@ describe('wbnews command line', () => {
       expect(lines[2]).toEqual({ id: null, error: { code: 'bad_input', message: 'line 3: blank line, expected a JSON object' } });
       expect(err).toBe('2 bad input line(s)\n');
     }
+  });
+
+  it('classify and takeaways read a first line that starts with a byte-order mark; takeaways names what it got instead of a text', async () => {
+    const bom = '\uFEFF';
+    const classified = await wbnews(['classify'], `${bom}${JSON.stringify({ id: 'a', title: 'Protest in Belgrade' })}\n`);
+    expect(classified.lines).toEqual([expect.objectContaining({ id: 'a', relevant: true, countries: ['RS'] })]);
+    const input = [`${bom}${JSON.stringify({ id: 'a', body: 'Talks in Brussels went on for hours. Both sides agreed to meet again.' })}`, JSON.stringify({ id: 'z', body: 123 }), JSON.stringify({ id: 'n', title: 'no text' })].join('\n');
+    const { lines } = await wbnews(['takeaways'], `${input}\n`);
+    expect(lines[0]).toMatchObject({ id: 'a', method: 'extractive' });
+    expect(lines[1]).toEqual({ id: 'z', error: { code: 'bad_input', message: 'line 2: expected a "body" or "html" string (got body: 123)' } });
+    expect(lines[2]).toEqual({ id: 'n', error: { code: 'bad_input', message: 'line 3: expected a "body" or "html" string (got neither)' } });
+  });
+
+  it('classify reads each field as the pipeline does, up to RELEVANCE_MAX_CHARS: a place named only beyond it does not count', async () => {
+    const filler = 'Officials in the capital discussed the budget with partners on Tuesday. '.repeat(Math.ceil(RELEVANCE_MAX_CHARS / 60));
+    const input = [
+      // (Named this often, the places would count even this late in an unbounded text.)
+      JSON.stringify({ id: 'late', title: 'Budget talks', content: `${filler}\nKosovo, Pristina, Serbia, Belgrade and Mitrovica were all named by the Kosovo government.` }),
+      JSON.stringify({ id: 'early', title: 'Budget talks', content: `Kosovo, Pristina, Serbia, Belgrade and Mitrovica were all named by the Kosovo government.\n${filler}` }),
+    ].join('\n');
+    const { lines } = await wbnews(['classify'], input);
+    expect(lines.map((l) => [l['id'], l['relevant']])).toEqual([['late', false], ['early', true]]);
   });
 
   it('takeaways: explicit lists from html, sentences from body', async () => {
