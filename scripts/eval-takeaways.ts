@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError } from '../functions/core/errors';
 import { evaluateTakeaways, readEvalRows } from './eval/takeaways-eval';
@@ -7,11 +9,13 @@ import type { RougeScores } from './eval/rouge';
 // Lead-3 against each article's reference_takeaways, per article and on average. A table goes
 // to stdout; with --json, one JSON line per article and a final {"type":"mean"} line instead.
 const { values, positionals } = parseArgs({ options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
-const file = positionals[0];
-if (!file) {
-  console.error('usage: npm run eval:takeaways -- FILE.jsonl [--json]   (e.g. ../shared/corpora/takeaways-dev/articles.jsonl)');
+const given = positionals[0];
+if (!given) {
+  console.error('usage: npm run eval:takeaways -- FILE.jsonl|DIR [--json]   (e.g. ../shared/corpora/takeaways-dev/articles.jsonl, or its folder)');
   process.exit(2);
 }
+// A corpus folder stands for its articles.jsonl.
+const file = existsSync(given) && statSync(given).isDirectory() ? join(given, 'articles.jsonl') : given;
 
 let report;
 try {
