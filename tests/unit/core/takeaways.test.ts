@@ -476,3 +476,19 @@ describe('takeaways settings (data/takeaways.json)', () => {
     expect(() => compileTakeawaysConfig(null)).toThrow(ConfigError);
   });
 });
+
+describe('broadcast pleasantries', () => {
+  it('an interview transcript gives its substance, not the greetings and thanks around it', () => {
+    const text = [
+      'Good evening and welcome. Our guest tonight is the interior minister of North Macedonia. Minister, thank you for joining us.',
+      'Thank you for having me.',
+      'The ministry hired four hundred new border officers this year, twice as many as planned. The new posts on the border with Greece open in March.',
+      'Critics say the police academy is too small. We are building a second campus in Štip, which will train six hundred cadets a year from 2028.',
+      'Minister, thank you.',
+      'Thank you.',
+    ].join('\n');
+    const items = extractTakeaways({ title: 'Interview with the interior minister', text, terms: ['North Macedonia', 'Štip'] }).items.map((t) => t.text);
+    expect(items.length).toBeGreaterThanOrEqual(3);
+    for (const item of items) expect(item).not.toMatch(/welcome|thank|our guest/i);
+  });
+});
