@@ -11,7 +11,7 @@ import { UsageError, writeJson, type Io } from '../io';
 /**
  * `wbnews parse FILE... [--items] [--feed-id ID] [--content-type TYPE] [--url URL]`: each file
  * through decode → parse → normalize → relevance → takeaways, without storing, all in this one
- * process. One line per file: {file, ok: true, feedId, format, charset, items, relevant[, recovered]}
+ * process. One line per file: {file, ok: true, feedId, format, charset[, charsetIgnored], items, relevant[, recovered]}
  * or {file, ok: false, error: {code, message}}; with --items, one line per item instead (the
  * article record that would be stored, plus "file") — and a file that yields no item line (an
  * error, or a feed with no items) still gets its one per-file line, so every file is answered.
@@ -98,6 +98,7 @@ export async function parseCommand(argv: string[], io: Io): Promise<number> {
           feedId,
           format: document.format,
           charset: document.charset,
+          ...(document.charsetIgnored !== undefined ? { charsetIgnored: document.charsetIgnored } : {}),
           items: articles.length,
           relevant: articles.filter((a) => a.relevance.relevant).length,
           ...(document.parsed.recovered ? { recovered: document.parsed.recovered } : {}),

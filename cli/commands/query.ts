@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { S3DynamoArticleStore } from '../../functions/adapters/article-store';
 import { hasStoredArticles } from '../../functions/adapters/store-status';
 import { parseFeedDate } from '../../functions/core/dates';
+import { gazetteerCountries } from '../../functions/core/relevance/classify';
 import { STORE_OPTIONS, withStore } from '../store-target';
 import { UsageError, writeJson, type Io } from '../io';
 
@@ -28,6 +29,10 @@ export async function queryCommand(argv: string[], io: Io): Promise<number> {
   });
   const country = values.country?.toUpperCase();
   if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw new UsageError(`--country must be a two-letter code such as XK (got "${values.country}")`);
+  // Only countries the gazetteer can tag are ever stored: any other code would list nothing.
+  if (country !== undefined && !gazetteerCountries().includes(country)) {
+    throw new UsageError(`--country ${values.country} is not a country wbnews tags: one of ${gazetteerCountries().join(', ')}`);
+  }
   const since = isoOption('since', values.since, 'start');
   const until = isoOption('until', values.until, 'end');
   if (since !== undefined && until !== undefined && since > until) {

@@ -15,6 +15,8 @@ import { boundedPrefix, extractTakeaways } from './takeaways/index';
 export interface FeedDocument {
   readonly format: FeedFormat;
   readonly charset: string;
+  /** The label that was declared (HTTP or XML) but not used: mislabelled or unknown. */
+  readonly charsetIgnored?: string;
   readonly parsed: ParsedFeed;
 }
 
@@ -25,7 +27,7 @@ export async function readFeedDocument(
 ): Promise<FeedDocument> {
   const decoded = decodeFeedBytes(bytes, contentType, context);
   const parsed = await parseFeedText(decoded.text, context);
-  return { format: parsed.format, charset: decoded.charset, parsed };
+  return { format: parsed.format, charset: decoded.charset, ...(decoded.declared !== undefined ? { charsetIgnored: decoded.declared } : {}), parsed };
 }
 
 export interface FeedContext {

@@ -70,6 +70,8 @@ export interface FeedOutcome {
   readonly status?: number;
   /** The charset the body was decoded with. */
   readonly charset?: string;
+  /** A declared charset label that was not used (mislabelled or unknown): worth telling the publisher. */
+  readonly charsetIgnored?: string;
   /** A permanent redirect (301/308): where the feed lives now; worth updating the feeds file. */
   readonly movedTo?: string;
   /** Repairs the body needed before it parsed. */
@@ -157,8 +159,9 @@ export async function ingestFeed(feed: FeedConfig, deps: IngestDeps, run: Ingest
       }),
     );
     await deps.feedStates.put({ ...success, bodyHash, lastChangedAt: fetchedAt, recovered });
-    deps.logger.info('feed ingested', { feedId: feed.id, format: document.format, charset: document.charset, ...(recovered ? { recovered } : {}), ...counts });
-    return done('fetched', { format: document.format, charset: document.charset, ...reported, ...(recovered ? { recovered } : {}) });
+    const ignored = document.charsetIgnored !== undefined ? { charsetIgnored: document.charsetIgnored } : {};
+    deps.logger.info('feed ingested', { feedId: feed.id, format: document.format, charset: document.charset, ...ignored, ...(recovered ? { recovered } : {}), ...counts });
+    return done('fetched', { format: document.format, charset: document.charset, ...ignored, ...reported, ...(recovered ? { recovered } : {}) });
   } catch (error) {
     if (!isFeedError(error)) throw error;
     const failures = (previous?.consecutiveFailures ?? 0) + 1;

@@ -87,6 +87,16 @@ describe('wbnews parse: feed ids and files without items', () => {
     ]);
   });
 
+  it('a declared charset label that was not used is named in the outcome (charsetIgnored); one that was used is not', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bogus.xml'), LINKLESS.replace('encoding="utf-8"', 'encoding="x-bogus-123"'));
+    writeFileSync(join(dir, 'plain.xml'), LINKLESS);
+    const { lines } = await wbnews(['parse', join(dir, 'bogus.xml'), join(dir, 'plain.xml')]);
+    expect(lines[0]).toMatchObject({ ok: true, charset: 'utf-8', charsetIgnored: 'x-bogus-123' });
+    expect(lines[1]).toMatchObject({ ok: true, charset: 'utf-8' });
+    expect(lines[1]).not.toHaveProperty('charsetIgnored');
+  });
+
   it('--feed-id must be a feed id', async () => {
     const result = await wbnews(['parse', '--feed-id', 'Not An Id', 'x.xml']);
     expect(result).toMatchObject({ code: 2, out: '' });

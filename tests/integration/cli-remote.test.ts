@@ -223,6 +223,13 @@ describe('wbnews query --since/--until', () => {
     expect(await wbnews(['query', '--data', data, '--since', '2026-11-27T12:00:00Z', '--until', '2026-11-27T11:00:00Z'])).toMatchObject({ code: 2 });
   });
 
+  it('a --country the gazetteer does not tag is a usage error listing those it does; the code is case-insensitive', async () => {
+    const unknown = await wbnews(['query', '--data', data, '--country', 'xx']);
+    expect(unknown).toMatchObject({ code: 2, out: '' });
+    expect(unknown.err).toMatch(/^wbnews query: --country xx is not a country wbnews tags: one of AL, BA, .*XK\n$/);
+    expect((await wbnews(['query', '--data', data, '--country', 'xk'])).code).toBe(0);
+  });
+
   it('--since or --until that leave nothing of --day are a usage error; bounds inside the day narrow it', async () => {
     expect(await wbnews(['query', '--data', data, '--day', '2026-11-25', '--since', '2026-11-26'])).toMatchObject({
       code: 2,
